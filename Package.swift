@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+// WSOLKit: weakly-supervised object localization in Swift.
+// Dependency direction (design.md): C shims -> TensorKernels -> TensorCore -> TensorNN
+// -> WSOLModels -> WSOLLocalization -> {WSOLEvaluation, WSOLData} -> WSOLCLI -> wsol.
+import PackageDescription
+
+/// Release builds target the machine kind we run on (Zen 4, AVX-512) only when asked:
+/// `WSOL_NATIVE=1 swift build -c release`. The default stays portable x86-64-v3 (AVX2/FMA),
+/// which every supported machine has and which the vectorizer needs for float loops.
+let optimizationFlags: [SwiftSetting] = [
+    .unsafeFlags(["-Xcc", "-march=x86-64-v3"]),
+]
+
+let package = Package(
+    name: "WSOLKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wsol", targets: ["wsol"]),
+        .library(name: "WSOLKit", targets: [
+            "TensorCore", "TensorNN", "WSOLModels", "WSOLLocalization", "WSOLEvaluation", "WSOLData",
+        ]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // System libraries: module maps and shim headers only.
+        .systemLibrary(name: "CTensorDNNL", path: "Sources/CTensorDNNL"),
+        .systemLibrary(name: "CTensorBLAS", path: "Sources/CTensorBLAS"),
+        .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs"),
+
+        // Engine.
+        .target(name: "TensorKernels", dependencies: ["CTensorDNNL", "CTensorBLAS"],
+                swiftSettings: optimizationFlags),
+        .target(name: "TensorCore", dependencies: ["TensorKernels"],
+                swiftSettings: optimizationFlags),
+        .target(name: "TensorNN", dependencies: ["TensorCore", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: optimizationFlags),
+
+        // WSOL.
+        .target(name: "WSOLModels", dependencies: ["TensorNN"], swiftSettings: optimizationFlags),
+        .target(name: "WSOLLocalization", dependencies: ["WSOLModels"], swiftSettings: optimizationFlags),
+        .target(name: "WSOLEvaluation", dependencies: ["WSOLLocalization"], swiftSettings: optimizationFlags),
+        .target(name: "WSOLData", dependencies: [
+            "WSOLLocalization", "CImageCodecs", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: optimizationFlags),
+        .target(name: "WSOLCLI", dependencies: [
+            "WSOLEvaluation", "WSOLData",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: optimizationFlags),
+        .executableTarget(name: "wsol", dependencies: ["WSOLCLI"]),
+
+        // Tests: one target per module plus shared support.
+        .target(name: "TensorTestSupport", dependencies: [
+            "TensorCore", .product(name: "Numerics", package: "swift-numerics"),
+        ], path: "Tests/TensorTestSupport"),
+        .testTarget(name: "TensorKernelsTests", dependencies: ["TensorKernels", "TensorTestSupport"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TensorTestSupport"]),
+        .testTarget(name: "TensorNNTests", dependencies: ["TensorNN", "TensorTestSupport"]),
+        .testTarget(name: "WSOLModelsTests", dependencies: ["WSOLModels", "TensorTestSupport"]),
+        .testTarget(name: "WSOLLocalizationTests", dependencies: ["WSOLLocalization", "TensorTestSupport"]),
+        .testTarget(name: "WSOLEvaluationTests", dependencies: ["WSOLEvaluation", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"]),
+        .testTarget(name: "WSOLCLITests", dependencies: ["WSOLCLI", "TensorTestSupport"]),
+    ]
+)

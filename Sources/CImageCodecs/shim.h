@@ -1,0 +1,3 @@
+// libpng 1.6 and libjpeg-turbo's TurboJPEG API (Debian libpng-dev, libturbojpeg0-dev).
+#include <png.h>
+#include <turbojpeg.h>

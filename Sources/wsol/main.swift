@@ -1,0 +1,3 @@
+import WSOLCLI
+
+WSOLCommand.main()
