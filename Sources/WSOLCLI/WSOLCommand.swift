@@ -10,6 +10,7 @@ public struct WSOLCommand: ParsableCommand {
         subcommands: [
             // Keep one subcommand per line (merges stay trivial).
             VersionCommand.self,
+            BenchCommand.self,
         ]
     )
     public init() {}
