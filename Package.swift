@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "WSOLEvaluationTests", dependencies: ["WSOLEvaluation", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"]),
-        .testTarget(name: "WSOLCLITests", dependencies: ["WSOLCLI", "TensorTestSupport"]),
+        .testTarget(name: "WSOLCLITests", dependencies: ["WSOLCLI", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
     ]
 )

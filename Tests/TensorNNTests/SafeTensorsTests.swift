@@ -89,3 +89,18 @@ private func littleEndianFloats(_ values: [Float]) -> [UInt8] {
         } catch { Issue.record("unexpected \(error)") }
     }
 }
+
+@Suite struct SafeTensorsWideningTests {
+    @Test func halfAndSmallIntegersAreWidenedLosslessly() throws {
+        let file = SafeTensorsFile(arrays: [
+            ("h", NamedArray(shape: [2], values: [1, -2], storedDType: .float16)),
+            ("b", NamedArray(shape: [1], values: [1], storedDType: .bool)),
+        ])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("widen-\(UUID()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try SafeTensors.write(file, to: path)
+        let read = try SafeTensors.read(path)
+        #expect(read.arrays["h"] == NamedArray(shape: [2], values: [1, -2], storedDType: .float32))
+        #expect(read.arrays["b"] == NamedArray(shape: [1], values: [1], storedDType: .int32))
+    }
+}

@@ -103,8 +103,9 @@ extension SafeTensors {
         for name in file.names {
             guard let array = file.arrays[name] else { continue }
             let begin = data.count
-            try append(array, named: name, to: &data, destination: destination)
-            header[name] = ["dtype": array.storedDType.rawValue, "shape": array.shape, "data_offsets": [begin, data.count]] as [String: Any]
+            let dtype = writtenDType(array.storedDType)
+            try append(array, as: dtype, named: name, to: &data, destination: destination)
+            header[name] = ["dtype": dtype.rawValue, "shape": array.shape, "data_offsets": [begin, data.count]] as [String: Any]
         }
         var json = try [UInt8](JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
         while json.count % 8 != 0 { json.append(UInt8(ascii: " ")) }
@@ -112,11 +113,23 @@ extension SafeTensors {
         return (0..<8).map { UInt8(truncatingIfNeeded: length >> (8 * UInt64($0))) } + json + data
     }
 
-    private static func append(_ array: NamedArray, named name: String, to data: inout [UInt8], destination: String) throws {
+    /// The type an array is written as: F32/F64/I64/I32 as they are; half floats are widened to F32
+    /// and small integers to I32 (both lossless, since the values are held as Float).
+    static func writtenDType(_ stored: StoredDType) -> StoredDType {
+        switch stored {
+        case .float32, .float64, .int64, .int32: stored
+        case .float16, .bfloat16: .float32
+        case .int16, .int8, .uint8, .bool: .int32
+        }
+    }
+
+    private static func append(
+        _ array: NamedArray, as dtype: StoredDType, named name: String, to data: inout [UInt8], destination: String
+    ) throws {
         func bytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
             (0..<MemoryLayout<T>.size).map { UInt8(truncatingIfNeeded: value.littleEndian >> (8 * $0)) }
         }
-        switch array.storedDType {
+        switch dtype {
         case .float32: for value in array.values { data += bytes(value.bitPattern) }
         case .float64: for value in array.values { data += bytes(Double(value).bitPattern) }
         case .int64: for value in array.values { data += bytes(Int64(value)) }

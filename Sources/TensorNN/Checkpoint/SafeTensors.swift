@@ -47,7 +47,8 @@ public enum SafeTensors {
         return try decode([UInt8](data), source: path)
     }
 
-    /// Writes `file` atomically. Arrays are stored as their `storedDType` (F32, F64, I64, I32 only).
+    /// Writes `file` atomically. Arrays keep their `storedDType` where safetensors writing supports
+    /// it (F32, F64, I64, I32); F16/BF16 are widened to F32 and small integers to I32, losslessly.
     public static func write(_ file: SafeTensorsFile, to path: String) throws {
         try AtomicFile.write(try encode(file, destination: path), to: path)
     }
