@@ -70,7 +70,8 @@ extension BatchNormKey {
             let hint = shape.forwardDescriptor(training: true)
             return PlainPlan(shape.backwardDescriptor(hint: hint), views: shape.views(
                 data: [DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC],
-                vectors: [DNNL_ARG_SCALE, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT]))
+                vectors: [DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE,
+                          DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT]))
         }
     }
 }
@@ -122,8 +123,12 @@ extension DNNLKernels {
                 inputGradient: inputGradient, scaleGradient: scaleGradient, shiftGradient: shiftGradient)
         }
         let plan = batchNormPlan(geometry, .backward)
+        // oneDNN 2.6 counts SHIFT among the backward inputs when `use_shift` is set (execute fails
+        // with invalid_arguments without it) although the gradients do not depend on it: bind the
+        // scale buffer there, a valid [C] buffer whose values are never used.
         DNNLEngine.shared.withStream {
-            plan.run($0, [DNNL_ARG_SRC: UnsafeRawPointer(input), DNNL_ARG_DIFF_DST: UnsafeRawPointer(outputGradient), DNNL_ARG_SCALE: UnsafeRawPointer(scale),
+            plan.run($0, [DNNL_ARG_SRC: UnsafeRawPointer(input), DNNL_ARG_DIFF_DST: UnsafeRawPointer(outputGradient),
+                          DNNL_ARG_SCALE: UnsafeRawPointer(scale), DNNL_ARG_SHIFT: UnsafeRawPointer(scale),
                           DNNL_ARG_MEAN: UnsafeRawPointer(mean), DNNL_ARG_VARIANCE: UnsafeRawPointer(variance), DNNL_ARG_DIFF_SRC: UnsafeRawPointer(inputGradient),
                           DNNL_ARG_DIFF_SCALE: UnsafeRawPointer(scaleGradient), DNNL_ARG_DIFF_SHIFT: UnsafeRawPointer(shiftGradient)])
         }
