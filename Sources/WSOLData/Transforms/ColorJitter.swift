@@ -25,7 +25,7 @@ public struct ColorJitter: Sendable, Equatable {
     public func apply(_ image: PixelImage, random: inout SeededRandom) -> PixelImage {
         precondition(image.channels == 3, "ColorJitter: needs an RGB image")
         var order = [0, 1, 2, 3]
-        order.shuffle(using: &random)
+        random.shuffle(&order)
         let brightnessFactor = random.uniform(max(0, 1 - brightness), 1 + brightness)
         let contrastFactor = random.uniform(max(0, 1 - contrast), 1 + contrast)
         let saturationFactor = random.uniform(max(0, 1 - saturation), 1 + saturation)

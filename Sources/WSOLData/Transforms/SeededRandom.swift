@@ -49,7 +49,23 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform integer in `low ..< high` (as `torch.randint(low, high)`); `low` if the range is empty.
+    /// Lemire's multiply-and-reject method, written out so that results never depend on the
+    /// standard library's version.
     public mutating func integer(_ low: Int, _ high: Int) -> Int {
-        high > low ? Int.random(in: low..<high, using: &self) : low
+        guard high > low else { return low }
+        let range = UInt64(high - low)
+        let threshold = (0 &- range) % range  // 2^64 mod range
+        while true {
+            let product = next().multipliedFullWidth(by: range)
+            if product.low >= threshold { return low + Int(product.high) }
+        }
+    }
+
+    /// Fisher-Yates shuffle of `array` (stable across platforms and Swift versions).
+    public mutating func shuffle<Element>(_ array: inout [Element]) {
+        guard array.count > 1 else { return }
+        for index in stride(from: array.count - 1, to: 0, by: -1) {
+            array.swapAt(index, integer(0, index + 1))
+        }
     }
 }
