@@ -138,7 +138,7 @@ struct BenchDataCommand: ParsableCommand {
     }
 
     /// Photo-like JPEGs (quality 90): smooth colour fields, a few shapes and fine noise, so that
-    /// the entropy decoder does realistic work (flat images decode several times faster).
+    /// the entropy decoder does realistic work (flat images would flatter it).
     private func writeSyntheticPhotos(to directory: String) throws -> [LoaderItem] {
         let paths = (0..<images).map { "\(directory)/photo\($0).jpg" }
         let failures = FailureList()
