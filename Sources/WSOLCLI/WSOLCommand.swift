@@ -12,6 +12,7 @@ public struct WSOLCommand: ParsableCommand {
             VersionCommand.self,
             BenchCommand.self,
             ImportCommand.self,
+            SynthCommand.self,
         ]
     )
     public init() {}

@@ -37,7 +37,9 @@ public enum SynthShape: String, CaseIterable, Codable, Sendable {
             let sum = c * c * c * c + y * y * y * y
             return 1 / sum.squareRoot().squareRoot()
         case .egg:
-            return 1 + 0.25 * c
+            // Blunt at one end, rounder and narrower at the other: a drop / egg.
+            let t = (1 + c) / 2
+            return 0.55 + 0.45 * t * t
         case .flower:
             let cos5 = c * (16 * c * c * c * c - 20 * c * c + 5)
             return 0.72 + 0.26 * cos5
