@@ -38,8 +38,8 @@ import Testing
             try generator.write(to: root + "/a", threads: 1)
             try generator.write(to: root + "/b", threads: 2)
             let a = try files(under: root + "/a"), b = try files(under: root + "/b")
-            // 16 images + 16 masks + 4 splits x 6 metadata files + classes.txt + synthwsol.json.
-            #expect(a.count == 16 + 16 + 24 + 2)
+            // 16 images + 16 masks + ignore mask + 4 splits x 6 metadata files + classes.txt + synthwsol.json.
+            #expect(a.count == 16 + 16 + 1 + 24 + 2)
             #expect(a == b)
             var other = smallConfig
             other.seed = 8
@@ -61,7 +61,7 @@ import Testing
                     let image = try ImageCodec.read(root + "/" + id)
                     #expect(image.width == 64 && image.height == 64)
                     let maskFiles = try #require(metadata.masks[id])
-                    #expect(maskFiles.instancePaths.count == 1 && maskFiles.ignorePath == nil)
+                    #expect(maskFiles.instancePaths.count == 1 && maskFiles.ignorePath == "masks/ignore_none.png")
                     let mask = try ImageCodec.read(root + "/" + maskFiles.instancePaths[0], gray: true)
                     #expect(metadata.boxes[id] == [SynthRenderer.boundingBox(of: mask)])
                     #expect(metadata.imageSizes[id] == ImageSize(width: 64, height: 64))
@@ -69,6 +69,8 @@ import Testing
             }
             let scenes = try readText("metadata/SynthWSOL/test-counter/synthwsol_scenes.txt", in: root)
             #expect(scenes.split(separator: "\n").allSatisfy { $0.split(separator: ",")[2] == "0" })
+            let ignore = try ImageCodec.read(root + "/masks/ignore_none.png", gray: true)
+            #expect(ignore.width == 64 && ignore.pixels.allSatisfy { $0 == 0 })
             let record = try SynthRecord.read(path: root + "/synthwsol.json")
             #expect(record.config == smallConfig && record.generatorVersion == SynthGenerator.generatorVersion)
             #expect(try readText("metadata/SynthWSOL/classes.txt", in: root) == "00_oval_red_solid\n01_box_yellow_stripes\n")
