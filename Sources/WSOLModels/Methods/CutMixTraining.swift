@@ -27,14 +27,16 @@ public final class CutMixTraining: WSOLTrainingMethod {
         var partners = Array(0..<shape[0])
         partners.shuffle(using: &random)
         let box = Self.cutBox(height: height, width: width, lambda: lambda, random: &random)
-        var pixels = batch.images.scalars
+        // Read from the untouched batch: a partner may itself have been pasted into already.
+        let original = batch.images.scalars
+        var pixels = original
         let plane = height * width
         for (image, partner) in partners.enumerated() where partner != image {
             for channel in 0..<shape[1] {
                 let target = (image * shape[1] + channel) * plane
                 let source = (partner * shape[1] + channel) * plane
                 for y in box.y0..<box.y1 {
-                    for x in box.x0..<box.x1 { pixels[target + y * width + x] = pixels[source + y * width + x] }
+                    for x in box.x0..<box.x1 { pixels[target + y * width + x] = original[source + y * width + x] }
                 }
             }
         }
