@@ -1,8 +1,10 @@
 //! oneDNN convolution: forward, backward-data, backward-weights(+bias).
 //!
-//! The primitives are created with `format_tag_any` for src/weights/dst, so oneDNN picks its fast
-//! blocked layouts (plain `nchw` descriptors silently select a slower gemm path, design.md);
+//! Most primitives are created with `format_tag_any` for src/weights/dst, so oneDNN picks its fast
+//! blocked layouts (plain `nchw` descriptors select a slower gemm path for 3x3, design.md);
 //! `TensorPort` reorders between the caller's plain NCHW/OIHW buffers and those layouts.
+//! `ConvolutionShape.prefersPlainLayout` names the cases where plain descriptors win once the
+//! reorders (which our plain-NCHW contract forces at every call) are counted.
 import CTensorDNNL
 
 /// oneDNN's spelling of one convolution geometry (dilation is "extra gap": PyTorch d - 1).
@@ -12,7 +14,31 @@ struct ConvolutionShape {
     let dilations: [Int64]
     let padding: [Int64]
 
+    /// Whether the primitives of this geometry are created on plain descriptors, per pass.
+    let plainForward, plainBackwardData, plainBackwardWeights: Bool
+
+    /// When plain `nchw`/`oihw` descriptors beat `format_tag_any` + reorders, counting the reorders.
+    ///
+    /// Measured with `KernelBenchmark` (release, min of 10, 1 OpenMP thread because the 2 cores
+    /// were shared with other builds; batch 8, ms total incl. reorders, blocked vs plain):
+    /// - 1x1 1024->256 at 14x14: fwd 11.3 vs 4.0, bwd-data 7.4 vs 4.9, bwd-weights 13.4 vs 6.4.
+    ///   A 1x1 convolution on nchw is a plain gemm as fast as the blocked kernel (209 vs 206
+    ///   GFLOP/s) and needs no reorders, so every pass of a 1x1 goes plain.
+    /// - 7x7/2 3->64 at 224 (the stem): bwd-data 182 vs 34 (the blocked kernel for 3 channels is
+    ///   poor); fwd 36 vs 37 and bwd-weights 13 vs 62 stay blocked.
+    /// - 3x3 (64@56, 256@14, 512@14): blocked wins every pass by 1.1-3x despite the reorders.
+    static func prefersPlainLayout(_ g: Conv2dGeometry, _ pass: ConvolutionPass) -> Bool {
+        let pointwise = g.kernelHeight == 1 && g.kernelWidth == 1
+        switch pass {
+        case .forward, .backwardWeights: return pointwise
+        case .backwardData: return pointwise || g.inputChannels / g.groups < 8
+        }
+    }
+
     init(_ g: Conv2dGeometry) {
+        plainForward = Self.prefersPlainLayout(g, .forward)
+        plainBackwardData = Self.prefersPlainLayout(g, .backwardData)
+        plainBackwardWeights = Self.prefersPlainLayout(g, .backwardWeights)
         source = PlainLayout.activations(g.batch, g.inputChannels, g.inputHeight, g.inputWidth)
         weights = PlainLayout.weights(g)
         destination = PlainLayout.activations(g.batch, g.outputChannels, g.outputHeight, g.outputWidth)
@@ -22,21 +48,30 @@ struct ConvolutionShape {
         padding = [Int64(g.paddingHeight), Int64(g.paddingWidth)]
     }
 
-    /// Forward-training primitive descriptor (also the hint for both backward passes).
-    func forwardDescriptor(withBias: Bool) -> DNNLPrimitiveDescriptor {
+    /// `plain` itself, or a `format_tag_any` descriptor of the same dims.
+    private func layout(_ plain: dnnl_memory_desc_t, keepPlain: Bool) -> dnnl_memory_desc_t {
+        keepPlain ? plain : PlainLayout.any(like: plain)
+    }
+
+    /// Forward-training primitive descriptor (also the hint for the backward passes, created in
+    /// the layout family of the pass it hints, `plain`).
+    func forwardDescriptor(withBias: Bool, plain: Bool? = nil) -> DNNLPrimitiveDescriptor {
+        let keep = plain ?? plainForward
         var operation = dnnl_convolution_desc_t()
-        var src = PlainLayout.any(like: source), wei = PlainLayout.any(like: weights)
+        var src = layout(source, keepPlain: keep), wei = layout(weights, keepPlain: keep)
         // A zero descriptor disables the bias term.
-        var dst = PlainLayout.any(like: destination), bia = withBias ? bias : dnnl_memory_desc_t()
+        var dst = layout(destination, keepPlain: keep), bia = withBias ? bias : dnnl_memory_desc_t()
         checkDNNL(dnnl_dilated_convolution_forward_desc_init(
-            &operation, dnnl_forward_training, dnnl_convolution_direct, &src, &wei, &bia, &dst, strides, dilations, padding, padding), "convolution_forward_desc_init")
+            &operation, dnnl_forward_training, dnnl_convolution_direct, &src, &wei, &bia, &dst,
+            strides, dilations, padding, padding), "convolution_forward_desc_init")
         return DNNLPrimitiveDescriptor(&operation, hint: nil, "convolution forward")
     }
 
     func backwardDataDescriptor(hint: DNNLPrimitiveDescriptor) -> DNNLPrimitiveDescriptor {
+        let keep = plainBackwardData
         var operation = dnnl_convolution_desc_t()
-        var src = PlainLayout.any(like: source), wei = PlainLayout.any(like: weights)
-        var dst = PlainLayout.any(like: destination)
+        var src = layout(source, keepPlain: keep), wei = layout(weights, keepPlain: keep)
+        var dst = layout(destination, keepPlain: keep)
         checkDNNL(dnnl_dilated_convolution_backward_data_desc_init(
             &operation, dnnl_convolution_direct, &src, &wei, &dst, strides, dilations, padding, padding),
                   "convolution_backward_data_desc_init")
@@ -44,9 +79,10 @@ struct ConvolutionShape {
     }
 
     func backwardWeightsDescriptor(withBias: Bool, hint: DNNLPrimitiveDescriptor) -> DNNLPrimitiveDescriptor {
+        let keep = plainBackwardWeights
         var operation = dnnl_convolution_desc_t()
-        var src = PlainLayout.any(like: source), wei = PlainLayout.any(like: weights)
-        var dst = PlainLayout.any(like: destination), bia = withBias ? bias : dnnl_memory_desc_t()
+        var src = layout(source, keepPlain: keep), wei = layout(weights, keepPlain: keep)
+        var dst = layout(destination, keepPlain: keep), bia = withBias ? bias : dnnl_memory_desc_t()
         checkDNNL(dnnl_dilated_convolution_backward_weights_desc_init(
             &operation, dnnl_convolution_direct, &src, &wei, &bia, &dst,
             strides, dilations, padding, padding), "convolution_backward_weights_desc_init")
@@ -65,6 +101,8 @@ final class ConvolutionForwardPlan: @unchecked Sendable {
     let primitive: DNNLPrimitive
     let source, weights, destination: TensorPort
     let bias: DNNLMemory?
+    /// The arguments of the last run (for `KernelBenchmark.convPrimitiveOnly`).
+    private(set) var lastArguments: [(Int32, dnnl_memory_t)] = []
 
     init(_ key: ConvolutionKey) {
         let shape = ConvolutionShape(key.geometry)
@@ -89,6 +127,7 @@ final class ConvolutionForwardPlan: @unchecked Sendable {
             bias.bind(biasPointer)
             arguments.append((DNNL_ARG_BIAS, bias.handle))
         }
+        lastArguments = arguments
         primitive.execute(stream, arguments)
         destination.finish(stream)
     }
@@ -98,10 +137,11 @@ final class ConvolutionForwardPlan: @unchecked Sendable {
 final class ConvolutionBackwardDataPlan: @unchecked Sendable {
     let primitive: DNNLPrimitive
     let outputGradient, weights, inputGradient: TensorPort
+    private(set) var lastArguments: [(Int32, dnnl_memory_t)] = []
 
     init(_ geometry: Conv2dGeometry) {
         let shape = ConvolutionShape(geometry)
-        let forward = shape.forwardDescriptor(withBias: false)
+        let forward = shape.forwardDescriptor(withBias: false, plain: shape.plainBackwardData)
         let descriptor = shape.backwardDataDescriptor(hint: forward)
         primitive = descriptor.makePrimitive()
         outputGradient = TensorPort(plain: shape.destination, chosen: descriptor.memoryDescriptor(dnnl_query_diff_dst_md),
@@ -117,8 +157,9 @@ final class ConvolutionBackwardDataPlan: @unchecked Sendable {
         outputGradient.attach(dy, stream)
         weights.attach(weight, stream)
         inputGradient.attach(dx, stream)
-        primitive.execute(stream, [(DNNL_ARG_DIFF_DST, outputGradient.memory), (DNNL_ARG_WEIGHTS, weights.memory),
-                                   (DNNL_ARG_DIFF_SRC, inputGradient.memory)])
+        lastArguments = [(DNNL_ARG_DIFF_DST, outputGradient.memory), (DNNL_ARG_WEIGHTS, weights.memory),
+                         (DNNL_ARG_DIFF_SRC, inputGradient.memory)]
+        primitive.execute(stream, lastArguments)
         inputGradient.finish(stream)
     }
 }
@@ -128,10 +169,11 @@ final class ConvolutionBackwardWeightsPlan: @unchecked Sendable {
     let primitive: DNNLPrimitive
     let source, outputGradient, weightGradient: TensorPort
     let biasGradient: DNNLMemory?
+    private(set) var lastArguments: [(Int32, dnnl_memory_t)] = []
 
     init(_ key: ConvolutionKey) {
         let shape = ConvolutionShape(key.geometry)
-        let forward = shape.forwardDescriptor(withBias: key.withBias)
+        let forward = shape.forwardDescriptor(withBias: key.withBias, plain: shape.plainBackwardWeights)
         let descriptor = shape.backwardWeightsDescriptor(withBias: key.withBias, hint: forward)
         primitive = descriptor.makePrimitive()
         source = TensorPort(plain: shape.source, chosen: descriptor.memoryDescriptor(dnnl_query_src_md),
@@ -156,6 +198,7 @@ final class ConvolutionBackwardWeightsPlan: @unchecked Sendable {
             biasGradient.bind(db)
             arguments.append((DNNL_ARG_DIFF_BIAS, biasGradient.handle))
         }
+        lastArguments = arguments
         primitive.execute(stream, arguments)
         weightGradient.finish(stream)
     }
@@ -191,5 +234,28 @@ extension DNNLKernels {
             plan.run(input: input, outputGradient: outputGradient, weightGradient: weightGradient,
                      biasGradient: biasGradient, stream: $0)
         }
+    }
+}
+
+extension DNNLKernels {
+    /// A closure that re-executes the cached primitive of `pass` with the buffers of its last run,
+    /// skipping the layout reorders. The plan must have run once (with a bias, as the benchmark does).
+    static func primitiveOnlyRunner(_ geometry: Conv2dGeometry, pass: ConvolutionPass) -> () -> Void {
+        let key = ConvolutionKey(geometry: geometry, withBias: true)
+        let caches = DNNLCaches.shared
+        let (primitive, arguments): (DNNLPrimitive, [(Int32, dnnl_memory_t)])
+        switch pass {
+        case .forward:
+            let plan = caches.convolutionForward.plan(for: key) { ConvolutionForwardPlan(key) }
+            (primitive, arguments) = (plan.primitive, plan.lastArguments)
+        case .backwardData:
+            let plan = caches.convolutionBackwardData.plan(for: geometry) { ConvolutionBackwardDataPlan(geometry) }
+            (primitive, arguments) = (plan.primitive, plan.lastArguments)
+        case .backwardWeights:
+            let plan = caches.convolutionBackwardWeights.plan(for: key) { ConvolutionBackwardWeightsPlan(key) }
+            (primitive, arguments) = (plan.primitive, plan.lastArguments)
+        }
+        precondition(!arguments.isEmpty, "primitiveOnlyRunner: the \(pass) plan has not run yet")
+        return { DNNLEngine.shared.withStream { primitive.execute($0, arguments) } }
     }
 }
