@@ -41,6 +41,18 @@ import TensorTestSupport
         expectClose(run(DNNLKernels()), run(ReferenceKernels()), rtol: 1e-4, atol: 1e-4)
     }
 
+    @Test(arguments: [(2, 3, 4), (40, 30, 20)])
+    func betaZeroIgnoresNaNInC(_ shape: (Int, Int, Int)) {
+        // Both gemm paths (OpenBLAS below 4096 multiply-adds, oneDNN above) must not read C when
+        // beta is 0: A = ones, B = twos, so every element of C is 2k.
+        let (m, n, k) = shape
+        var c = [Float](repeating: .nan, count: m * n)
+        DNNLKernels().gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
+                           a: [Float](repeating: 1, count: m * k), lda: k, b: [Float](repeating: 2, count: k * n), ldb: n,
+                           beta: 0, c: &c, ldc: n)
+        expectClose(c, [Float](repeating: Float(2 * k), count: m * n))
+    }
+
     @Test func acceleratedIsTheOneDNNSet() {
         #expect(Kernels.accelerated.name == "onednn")
         #expect(Kernels.reference.name == "reference")
