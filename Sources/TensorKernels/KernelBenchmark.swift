@@ -41,11 +41,13 @@ public enum KernelBenchmark {
         kernels: any KernelSet = Kernels.accelerated, repeats: Int = 10,
         statistic: BenchmarkStatistic = .median
     ) -> Double {
-        let a = filled(m * k), b = filled(k * n)
+        let a = filled(m * k)
+        let b = filled(k * n)
         var c = [Float](repeating: 0, count: m * n)
         return seconds(repeats: repeats, statistic) {
-            kernels.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
-                         a: a, lda: transposeA ? m : k, b: b, ldb: transposeB ? k : n, beta: 0, c: &c, ldc: n)
+            kernels.gemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                a: a, lda: transposeA ? m : k, b: b, ldb: transposeB ? k : n, beta: 0, c: &c, ldc: n)
         }
     }
 
@@ -81,7 +83,8 @@ public enum KernelBenchmark {
 /// after the call that bound them, so they may not be temporaries).
 private final class ConvolutionBuffers {
     let geometry: Conv2dGeometry
-    let input, weight, bias, output, outputGradient, inputGradient, weightGradient, biasGradient: UnsafeMutablePointer<Float>
+    let input, weight, bias, output, outputGradient, inputGradient, weightGradient,
+        biasGradient: UnsafeMutablePointer<Float>
 
     init(_ g: Conv2dGeometry) {
         geometry = g
@@ -105,10 +108,12 @@ private final class ConvolutionBuffers {
         case .forward:
             kernels.conv2dForward(geometry, input: input, weight: weight, bias: bias, output: output)
         case .backwardData:
-            kernels.conv2dBackwardData(geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+            kernels.conv2dBackwardData(
+                geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
         case .backwardWeights:
-            kernels.conv2dBackwardWeights(geometry, input: input, outputGradient: outputGradient,
-                                          weightGradient: weightGradient, biasGradient: biasGradient)
+            kernels.conv2dBackwardWeights(
+                geometry, input: input, outputGradient: outputGradient,
+                weightGradient: weightGradient, biasGradient: biasGradient)
         }
     }
 

@@ -58,34 +58,42 @@ struct ConvolutionShape {
     func forwardDescriptor(withBias: Bool, plain: Bool? = nil) -> DNNLPrimitiveDescriptor {
         let keep = plain ?? plainForward
         var operation = dnnl_convolution_desc_t()
-        var src = layout(source, keepPlain: keep), wei = layout(weights, keepPlain: keep)
+        var src = layout(source, keepPlain: keep)
+        var wei = layout(weights, keepPlain: keep)
         // A zero descriptor disables the bias term.
-        var dst = layout(destination, keepPlain: keep), bia = withBias ? bias : dnnl_memory_desc_t()
-        checkDNNL(dnnl_dilated_convolution_forward_desc_init(
-            &operation, dnnl_forward_training, dnnl_convolution_direct, &src, &wei, &bia, &dst,
-            strides, dilations, padding, padding), "convolution_forward_desc_init")
+        var dst = layout(destination, keepPlain: keep)
+        var bia = withBias ? bias : dnnl_memory_desc_t()
+        checkDNNL(
+            dnnl_dilated_convolution_forward_desc_init(
+                &operation, dnnl_forward_training, dnnl_convolution_direct, &src, &wei, &bia, &dst,
+                strides, dilations, padding, padding), "convolution_forward_desc_init")
         return DNNLPrimitiveDescriptor(&operation, hint: nil, "convolution forward")
     }
 
     func backwardDataDescriptor(hint: DNNLPrimitiveDescriptor) -> DNNLPrimitiveDescriptor {
         let keep = plainBackwardData
         var operation = dnnl_convolution_desc_t()
-        var src = layout(source, keepPlain: keep), wei = layout(weights, keepPlain: keep)
+        var src = layout(source, keepPlain: keep)
+        var wei = layout(weights, keepPlain: keep)
         var dst = layout(destination, keepPlain: keep)
-        checkDNNL(dnnl_dilated_convolution_backward_data_desc_init(
-            &operation, dnnl_convolution_direct, &src, &wei, &dst, strides, dilations, padding, padding),
-                  "convolution_backward_data_desc_init")
+        checkDNNL(
+            dnnl_dilated_convolution_backward_data_desc_init(
+                &operation, dnnl_convolution_direct, &src, &wei, &dst, strides, dilations, padding, padding),
+            "convolution_backward_data_desc_init")
         return DNNLPrimitiveDescriptor(&operation, hint: hint, "convolution backward data")
     }
 
     func backwardWeightsDescriptor(withBias: Bool, hint: DNNLPrimitiveDescriptor) -> DNNLPrimitiveDescriptor {
         let keep = plainBackwardWeights
         var operation = dnnl_convolution_desc_t()
-        var src = layout(source, keepPlain: keep), wei = layout(weights, keepPlain: keep)
-        var dst = layout(destination, keepPlain: keep), bia = withBias ? bias : dnnl_memory_desc_t()
-        checkDNNL(dnnl_dilated_convolution_backward_weights_desc_init(
-            &operation, dnnl_convolution_direct, &src, &wei, &bia, &dst,
-            strides, dilations, padding, padding), "convolution_backward_weights_desc_init")
+        var src = layout(source, keepPlain: keep)
+        var wei = layout(weights, keepPlain: keep)
+        var dst = layout(destination, keepPlain: keep)
+        var bia = withBias ? bias : dnnl_memory_desc_t()
+        checkDNNL(
+            dnnl_dilated_convolution_backward_weights_desc_init(
+                &operation, dnnl_convolution_direct, &src, &wei, &bia, &dst,
+                strides, dilations, padding, padding), "convolution_backward_weights_desc_init")
         return DNNLPrimitiveDescriptor(&operation, hint: hint, "convolution backward weights")
     }
 }
@@ -108,21 +116,28 @@ final class ConvolutionForwardPlan: @unchecked Sendable {
         let shape = ConvolutionShape(key.geometry)
         let descriptor = shape.forwardDescriptor(withBias: key.withBias)
         primitive = descriptor.makePrimitive()
-        source = TensorPort(plain: shape.source, chosen: descriptor.memoryDescriptor(dnnl_query_src_md),
-                            direction: .input, name: "conv src")
-        weights = TensorPort(plain: shape.weights, chosen: descriptor.memoryDescriptor(dnnl_query_weights_md),
-                             direction: .input, name: "conv weights")
-        destination = TensorPort(plain: shape.destination, chosen: descriptor.memoryDescriptor(dnnl_query_dst_md),
-                                 direction: .output, name: "conv dst")
+        source = TensorPort(
+            plain: shape.source, chosen: descriptor.memoryDescriptor(dnnl_query_src_md),
+            direction: .input, name: "conv src")
+        weights = TensorPort(
+            plain: shape.weights, chosen: descriptor.memoryDescriptor(dnnl_query_weights_md),
+            direction: .input, name: "conv weights")
+        destination = TensorPort(
+            plain: shape.destination, chosen: descriptor.memoryDescriptor(dnnl_query_dst_md),
+            direction: .output, name: "conv dst")
         bias = key.withBias ? DNNLMemory(shape.bias, allocate: false) : nil
     }
 
-    func run(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias biasPointer: UnsafePointer<Float>?,
-             output: UnsafeMutablePointer<Float>, stream: dnnl_stream_t) {
+    func run(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias biasPointer: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, stream: dnnl_stream_t
+    ) {
         source.attach(input, stream)
         weights.attach(weight, stream)
         destination.attach(output, stream)
-        var arguments = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_WEIGHTS, weights.memory), (DNNL_ARG_DST, destination.memory)]
+        var arguments = [
+            (DNNL_ARG_SRC, source.memory), (DNNL_ARG_WEIGHTS, weights.memory), (DNNL_ARG_DST, destination.memory),
+        ]
         if let bias, let biasPointer {
             bias.bind(biasPointer)
             arguments.append((DNNL_ARG_BIAS, bias.handle))
@@ -144,21 +159,28 @@ final class ConvolutionBackwardDataPlan: @unchecked Sendable {
         let forward = shape.forwardDescriptor(withBias: false, plain: shape.plainBackwardData)
         let descriptor = shape.backwardDataDescriptor(hint: forward)
         primitive = descriptor.makePrimitive()
-        outputGradient = TensorPort(plain: shape.destination, chosen: descriptor.memoryDescriptor(dnnl_query_diff_dst_md),
-                                    direction: .input, name: "conv diff_dst")
-        weights = TensorPort(plain: shape.weights, chosen: descriptor.memoryDescriptor(dnnl_query_weights_md),
-                             direction: .input, name: "conv weights")
-        inputGradient = TensorPort(plain: shape.source, chosen: descriptor.memoryDescriptor(dnnl_query_diff_src_md),
-                                   direction: .output, name: "conv diff_src")
+        outputGradient = TensorPort(
+            plain: shape.destination, chosen: descriptor.memoryDescriptor(dnnl_query_diff_dst_md),
+            direction: .input, name: "conv diff_dst")
+        weights = TensorPort(
+            plain: shape.weights, chosen: descriptor.memoryDescriptor(dnnl_query_weights_md),
+            direction: .input, name: "conv weights")
+        inputGradient = TensorPort(
+            plain: shape.source, chosen: descriptor.memoryDescriptor(dnnl_query_diff_src_md),
+            direction: .output, name: "conv diff_src")
     }
 
-    func run(outputGradient dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-             inputGradient dx: UnsafeMutablePointer<Float>, stream: dnnl_stream_t) {
+    func run(
+        outputGradient dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        inputGradient dx: UnsafeMutablePointer<Float>, stream: dnnl_stream_t
+    ) {
         outputGradient.attach(dy, stream)
         weights.attach(weight, stream)
         inputGradient.attach(dx, stream)
-        lastArguments = [(DNNL_ARG_DIFF_DST, outputGradient.memory), (DNNL_ARG_WEIGHTS, weights.memory),
-                         (DNNL_ARG_DIFF_SRC, inputGradient.memory)]
+        lastArguments = [
+            (DNNL_ARG_DIFF_DST, outputGradient.memory), (DNNL_ARG_WEIGHTS, weights.memory),
+            (DNNL_ARG_DIFF_SRC, inputGradient.memory),
+        ]
         primitive.execute(stream, lastArguments)
         inputGradient.finish(stream)
     }
@@ -176,24 +198,31 @@ final class ConvolutionBackwardWeightsPlan: @unchecked Sendable {
         let forward = shape.forwardDescriptor(withBias: key.withBias, plain: shape.plainBackwardWeights)
         let descriptor = shape.backwardWeightsDescriptor(withBias: key.withBias, hint: forward)
         primitive = descriptor.makePrimitive()
-        source = TensorPort(plain: shape.source, chosen: descriptor.memoryDescriptor(dnnl_query_src_md),
-                            direction: .input, name: "conv src")
-        outputGradient = TensorPort(plain: shape.destination, chosen: descriptor.memoryDescriptor(dnnl_query_diff_dst_md),
-                                    direction: .input, name: "conv diff_dst")
-        weightGradient = TensorPort(plain: shape.weights,
-                                    chosen: descriptor.memoryDescriptor(dnnl_query_diff_weights_md),
-                                    direction: .output, name: "conv diff_weights")
+        source = TensorPort(
+            plain: shape.source, chosen: descriptor.memoryDescriptor(dnnl_query_src_md),
+            direction: .input, name: "conv src")
+        outputGradient = TensorPort(
+            plain: shape.destination, chosen: descriptor.memoryDescriptor(dnnl_query_diff_dst_md),
+            direction: .input, name: "conv diff_dst")
+        weightGradient = TensorPort(
+            plain: shape.weights,
+            chosen: descriptor.memoryDescriptor(dnnl_query_diff_weights_md),
+            direction: .output, name: "conv diff_weights")
         biasGradient = key.withBias ? DNNLMemory(shape.bias, allocate: false) : nil
     }
 
-    func run(input: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
-             weightGradient dw: UnsafeMutablePointer<Float>, biasGradient db: UnsafeMutablePointer<Float>?,
-             stream: dnnl_stream_t) {
+    func run(
+        input: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
+        weightGradient dw: UnsafeMutablePointer<Float>, biasGradient db: UnsafeMutablePointer<Float>?,
+        stream: dnnl_stream_t
+    ) {
         source.attach(input, stream)
         outputGradient.attach(dy, stream)
         weightGradient.attach(dw, stream)
-        var arguments = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_DIFF_DST, outputGradient.memory),
-                         (DNNL_ARG_DIFF_WEIGHTS, weightGradient.memory)]
+        var arguments = [
+            (DNNL_ARG_SRC, source.memory), (DNNL_ARG_DIFF_DST, outputGradient.memory),
+            (DNNL_ARG_DIFF_WEIGHTS, weightGradient.memory),
+        ]
         if let biasGradient, let db {
             biasGradient.bind(db)
             arguments.append((DNNL_ARG_DIFF_BIAS, biasGradient.handle))
@@ -218,7 +247,9 @@ extension DNNLKernels {
         _ geometry: Conv2dGeometry, outputGradient: UnsafePointer<Float>,
         weight: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>
     ) {
-        let plan = DNNLCaches.shared.convolutionBackwardData.plan(for: geometry) { ConvolutionBackwardDataPlan(geometry) }
+        let plan = DNNLCaches.shared.convolutionBackwardData.plan(for: geometry) {
+            ConvolutionBackwardDataPlan(geometry)
+        }
         DNNLEngine.shared.withStream {
             plan.run(outputGradient: outputGradient, weight: weight, inputGradient: inputGradient, stream: $0)
         }
@@ -231,8 +262,9 @@ extension DNNLKernels {
         let key = ConvolutionKey(geometry: geometry, withBias: biasGradient != nil)
         let plan = DNNLCaches.shared.convolutionBackwardWeights.plan(for: key) { ConvolutionBackwardWeightsPlan(key) }
         DNNLEngine.shared.withStream {
-            plan.run(input: input, outputGradient: outputGradient, weightGradient: weightGradient,
-                     biasGradient: biasGradient, stream: $0)
+            plan.run(
+                input: input, outputGradient: outputGradient, weightGradient: weightGradient,
+                biasGradient: biasGradient, stream: $0)
         }
     }
 }

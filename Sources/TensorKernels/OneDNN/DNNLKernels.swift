@@ -28,19 +28,23 @@ public struct DNNLKernels: KernelSet {
     ) {
         guard m > 0 && n > 0 else { return }
         guard k > 0 else {
-            ReferenceKernels().gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            ReferenceKernels().gemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
         if m * n * k < 4096 {
-            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            cblas_sgemm(
+                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
             return
         }
         let transA = CChar(UInt8(ascii: transposeA ? "T" : "N"))
         let transB = CChar(UInt8(ascii: transposeB ? "T" : "N"))
-        checkDNNL(dnnl_sgemm(transA, transB, Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb),
-                             beta, c, Int64(ldc)), "sgemm \(m)x\(n)x\(k)")
+        checkDNNL(
+            dnnl_sgemm(
+                transA, transB, Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb),
+                beta, c, Int64(ldc)), "sgemm \(m)x\(n)x\(k)")
     }
 }
 
