@@ -151,3 +151,23 @@ extension Conv2dGeometry: CustomTestStringConvertible {
             + "s\(strideHeight) p\(paddingHeight)x\(paddingWidth) d\(dilationHeight) g\(groups)"
     }
 }
+
+@Suite struct DNNLDegenerateShapeTests {
+    @Test func emptyBatchGivesZeroWeightGradients() {
+        // Batch 0: there is nothing to sum, so dW = 0 and db = 0 (and no oneDNN primitive is built).
+        let g = Conv2dGeometry(batch: 0, inputChannels: 2, inputHeight: 4, inputWidth: 4, outputChannels: 3,
+                               kernelHeight: 3, kernelWidth: 3)
+        let (dw, db) = outputs(g.weightCount, g.outputChannels) {
+            DNNLKernels().conv2dBackwardWeights(g, input: [], outputGradient: [], weightGradient: $0, biasGradient: $1)
+        }
+        expectClose(dw, [Float](repeating: 0, count: 54))
+        expectClose(db, [0, 0, 0])
+    }
+
+    @Test func emptyBatchNormIsANoOp() {
+        let g = BatchNormGeometry(batch: 0, channels: 2, spatial: 4)
+        let y = output(0) { DNNLKernels().batchNormForwardInference(g, input: [], scale: [1, 1], shift: [0, 0],
+                                                                    mean: [0, 0], variance: [1, 1], output: $0) }
+        #expect(y.isEmpty)
+    }
+}

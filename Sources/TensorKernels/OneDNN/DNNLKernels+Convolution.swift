@@ -234,10 +234,20 @@ final class ConvolutionBackwardWeightsPlan: @unchecked Sendable {
 }
 
 extension DNNLKernels {
+    /// False for shapes oneDNN cannot describe (a zero dimension), which the reference handles
+    /// trivially; a negative output size is a caller bug and stops here with the geometry.
+    static func isNonEmpty(_ g: Conv2dGeometry) -> Bool {
+        precondition(g.outputHeight >= 0 && g.outputWidth >= 0, "conv2d: kernel larger than padded input in \(g)")
+        return g.inputCount > 0 && g.outputCount > 0 && g.weightCount > 0
+    }
+
     public func conv2dForward(
         _ geometry: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
     ) {
+        guard Self.isNonEmpty(geometry) else {
+            return ReferenceKernels().conv2dForward(geometry, input: input, weight: weight, bias: bias, output: output)
+        }
         let key = ConvolutionKey(geometry: geometry, withBias: bias != nil)
         let plan = DNNLCaches.shared.convolutionForward.plan(for: key) { ConvolutionForwardPlan(key) }
         DNNLEngine.shared.withStream { plan.run(input: input, weight: weight, bias: bias, output: output, stream: $0) }
@@ -247,6 +257,10 @@ extension DNNLKernels {
         _ geometry: Conv2dGeometry, outputGradient: UnsafePointer<Float>,
         weight: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>
     ) {
+        guard Self.isNonEmpty(geometry) else {
+            return ReferenceKernels().conv2dBackwardData(
+                geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+        }
         let plan = DNNLCaches.shared.convolutionBackwardData.plan(for: geometry) {
             ConvolutionBackwardDataPlan(geometry)
         }
@@ -259,6 +273,11 @@ extension DNNLKernels {
         _ geometry: Conv2dGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?
     ) {
+        guard Self.isNonEmpty(geometry) else {
+            return ReferenceKernels().conv2dBackwardWeights(
+                geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient,
+                biasGradient: biasGradient)
+        }
         let key = ConvolutionKey(geometry: geometry, withBias: biasGradient != nil)
         let plan = DNNLCaches.shared.convolutionBackwardWeights.plan(for: key) { ConvolutionBackwardWeightsPlan(key) }
         DNNLEngine.shared.withStream {
