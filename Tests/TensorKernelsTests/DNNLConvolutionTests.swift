@@ -29,6 +29,7 @@ import Testing
         make(2, 32, 8, 8, 64, 3, 3, stride: 1, padding: 1),  // wide: blocked layouts + reorders
         make(1, 64, 7, 7, 32, 1, 1, stride: 1, padding: 0),
         make(3, 16, 6, 5, 16, 3, 3, stride: 2, padding: 0, dilation: 2),
+        make(1, 8, 28, 29, 8, 1, 1, stride: 1, padding: 0),  // large 1x1: plain layouts (no reorders)
     ]
 
     static func make(

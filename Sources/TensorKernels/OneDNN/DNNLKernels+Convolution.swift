@@ -19,19 +19,24 @@ struct ConvolutionShape {
 
     /// When plain `nchw`/`oihw` descriptors beat `format_tag_any` + reorders, counting the reorders.
     ///
-    /// Measured with `KernelBenchmark` (release, min of 10, 1 OpenMP thread because the 2 cores
-    /// were shared with other builds; batch 8, ms total incl. reorders, blocked vs plain):
-    /// - 1x1 1024->256 at 14x14: fwd 11.3 vs 4.0, bwd-data 7.4 vs 4.9, bwd-weights 13.4 vs 6.4.
-    ///   A 1x1 convolution on nchw is a plain gemm as fast as the blocked kernel (209 vs 206
-    ///   GFLOP/s) and needs no reorders, so every pass of a 1x1 goes plain.
-    /// - 7x7/2 3->64 at 224 (the stem): bwd-data 182 vs 34 (the blocked kernel for 3 channels is
-    ///   poor); fwd 36 vs 37 and bwd-weights 13 vs 62 stay blocked.
-    /// - 3x3 (64@56, 256@14, 512@14): blocked wins every pass by 1.1-3x despite the reorders.
+    /// Measured with `KernelBenchmark` (release, 1 OpenMP thread, process CPU time, min of 10,
+    /// batch 8; ms including reorders, blocked vs plain, fwd / bwd-data / bwd-weights):
+    /// - 1x1 at 56x56 (64->256, 256->64): 6.8/6.8/8.4 vs 4.3/3.6/7.9 and 7.2/6.9/9.2 vs 3.7/3.5/9.0.
+    /// - 1x1 at 28x28 (128->512, 512->128, 512->256): plain wins or ties every pass
+    ///   (e.g. 5.3/6.0/6.2 vs 4.1/3.6/5.6). The reorders of large activations cost more than the
+    ///   blocked kernel gains; on nchw a 1x1 convolution is one plain gemm.
+    /// - 1x1 at 14x14 (1024->256): 4.5/4.0/5.4 vs 3.9/4.8/5.7 (mixed); at 7x7 (2048->512)
+    ///   4.4/5.0/6.3 vs 5.2/7.5/5.5; 1x1 stride 2 (512->1024, 28->14): 9.4/9.8/10.2 vs 11.6/9.9/9.9.
+    ///   These stay blocked.
+    /// - The stem (7x7/2, 3->64, 224): bwd-data 56 vs 22 (the blocked kernel for 3 channels is
+    ///   poor); fwd 12 vs 20 and bwd-weights 13 vs 28 stay blocked.
+    /// - 3x3 (64@56, 256@14, 512@14): blocked wins or ties (e.g. 64@56: 9.2/9.3/12.1 vs 12.3/16.9/24.5).
     static func prefersPlainLayout(_ g: Conv2dGeometry, _ pass: ConvolutionPass) -> Bool {
-        let pointwise = g.kernelHeight == 1 && g.kernelWidth == 1
+        let largePointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideHeight == 1
+            && g.strideWidth == 1 && g.inputHeight * g.inputWidth >= 28 * 28
         switch pass {
-        case .forward, .backwardWeights: return pointwise
-        case .backwardData: return pointwise || g.inputChannels / g.groups < 8
+        case .forward, .backwardWeights: return largePointwise
+        case .backwardData: return largePointwise || g.inputChannels / g.groups < 8
         }
     }
 
