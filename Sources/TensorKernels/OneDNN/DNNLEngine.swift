@@ -20,6 +20,8 @@ final class DNNLEngine: Sendable {
 
     nonisolated(unsafe) let engine: dnnl_engine_t
     nonisolated(unsafe) let stream: dnnl_stream_t
+    /// Blocked-layout scratch copies; only touched inside `withStream`.
+    nonisolated(unsafe) let scratch = ScratchArena()
     private let executionLock = Mutex(())
 
     private init() {

@@ -123,13 +123,13 @@ final class ConvolutionForwardPlan: @unchecked Sendable {
         primitive = descriptor.makePrimitive()
         source = TensorPort(
             plain: shape.source, chosen: descriptor.memoryDescriptor(dnnl_query_src_md),
-            direction: .input, name: "conv src")
+            direction: .input, slot: 0, name: "conv src")
         weights = TensorPort(
             plain: shape.weights, chosen: descriptor.memoryDescriptor(dnnl_query_weights_md),
-            direction: .input, name: "conv weights")
+            direction: .input, slot: 1, name: "conv weights")
         destination = TensorPort(
             plain: shape.destination, chosen: descriptor.memoryDescriptor(dnnl_query_dst_md),
-            direction: .output, name: "conv dst")
+            direction: .output, slot: 2, name: "conv dst")
         bias = key.withBias ? DNNLMemory(shape.bias, allocate: false) : nil
     }
 
@@ -166,13 +166,13 @@ final class ConvolutionBackwardDataPlan: @unchecked Sendable {
         primitive = descriptor.makePrimitive()
         outputGradient = TensorPort(
             plain: shape.destination, chosen: descriptor.memoryDescriptor(dnnl_query_diff_dst_md),
-            direction: .input, name: "conv diff_dst")
+            direction: .input, slot: 0, name: "conv diff_dst")
         weights = TensorPort(
             plain: shape.weights, chosen: descriptor.memoryDescriptor(dnnl_query_weights_md),
-            direction: .input, name: "conv weights")
+            direction: .input, slot: 1, name: "conv weights")
         inputGradient = TensorPort(
             plain: shape.source, chosen: descriptor.memoryDescriptor(dnnl_query_diff_src_md),
-            direction: .output, name: "conv diff_src")
+            direction: .output, slot: 2, name: "conv diff_src")
     }
 
     func run(
@@ -205,14 +205,14 @@ final class ConvolutionBackwardWeightsPlan: @unchecked Sendable {
         primitive = descriptor.makePrimitive()
         source = TensorPort(
             plain: shape.source, chosen: descriptor.memoryDescriptor(dnnl_query_src_md),
-            direction: .input, name: "conv src")
+            direction: .input, slot: 0, name: "conv src")
         outputGradient = TensorPort(
             plain: shape.destination, chosen: descriptor.memoryDescriptor(dnnl_query_diff_dst_md),
-            direction: .input, name: "conv diff_dst")
+            direction: .input, slot: 1, name: "conv diff_dst")
         weightGradient = TensorPort(
             plain: shape.weights,
             chosen: descriptor.memoryDescriptor(dnnl_query_diff_weights_md),
-            direction: .output, name: "conv diff_weights")
+            direction: .output, slot: 2, name: "conv diff_weights")
         biasGradient = key.withBias ? DNNLMemory(shape.bias, allocate: false) : nil
     }
 
