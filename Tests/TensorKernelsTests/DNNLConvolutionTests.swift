@@ -172,3 +172,16 @@ extension Conv2dGeometry: CustomTestStringConvertible {
         #expect(y.isEmpty)
     }
 }
+
+@Suite struct DNNLMisuseTests {
+    @Test func kernelLargerThanPaddedInputStops() async {
+        // 5x5 kernel on a 3x3 image without padding: output size (3 - 5) / 1 + 1 = -1, a caller bug.
+        await #expect(processExitsWith: .failure) {
+            let g = Conv2dGeometry(batch: 1, inputChannels: 1, inputHeight: 3, inputWidth: 3, outputChannels: 1,
+                                   kernelHeight: 5, kernelWidth: 5)
+            var y = [Float](repeating: 0, count: 1)
+            DNNLKernels().conv2dForward(g, input: [Float](repeating: 0, count: 9),
+                                        weight: [Float](repeating: 0, count: 25), bias: nil, output: &y)
+        }
+    }
+}
