@@ -57,7 +57,8 @@ let package = Package(
         .target(name: "TensorTestSupport", dependencies: [
             "TensorCore", .product(name: "Numerics", package: "swift-numerics"),
         ], path: "Tests/TensorTestSupport"),
-        .testTarget(name: "TensorKernelsTests", dependencies: ["TensorKernels", "TensorTestSupport"]),
+        .testTarget(name: "TensorKernelsTests", dependencies: ["TensorKernels", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorNNTests", dependencies: ["TensorNN", "TensorTestSupport"]),

@@ -36,7 +36,8 @@ final class TensorPort {
     let direction: PortDirection
 
     init(plain: dnnl_memory_desc_t, chosen: dnnl_memory_desc_t, direction: PortDirection, name: String) {
-        var plain = plain, chosen = chosen
+        var plain = plain
+        var chosen = chosen
         self.direction = direction
         user = DNNLMemory(plain, allocate: false)
         if dnnl_memory_desc_equal(&plain, &chosen) != 0 {
@@ -48,9 +49,13 @@ final class TensorPort {
         let engine = DNNLEngine.shared.engine
         var descriptor: dnnl_primitive_desc_t?
         if direction == .input {
-            checkDNNL(dnnl_reorder_primitive_desc_create(&descriptor, &plain, engine, &chosen, engine, nil), "reorder(\(name))")
+            checkDNNL(
+                dnnl_reorder_primitive_desc_create(&descriptor, &plain, engine, &chosen, engine, nil),
+                "reorder(\(name))")
         } else {
-            checkDNNL(dnnl_reorder_primitive_desc_create(&descriptor, &chosen, engine, &plain, engine, nil), "reorder(\(name))")
+            checkDNNL(
+                dnnl_reorder_primitive_desc_create(&descriptor, &chosen, engine, &plain, engine, nil),
+                "reorder(\(name))")
         }
         reorder = DNNLPrimitive(descriptor!, "reorder(\(name))")
         dnnl_primitive_desc_destroy(descriptor)
@@ -86,8 +91,10 @@ final class PlainPlan: @unchecked Sendable {
     private var views: [Int32: DNNLMemory] = [:]
     private var scratch: [Int32: DNNLMemory] = [:]
 
-    init(_ descriptor: DNNLPrimitiveDescriptor, views: [Int32: dnnl_memory_desc_t],
-         scratch: [Int32: dnnl_memory_desc_t] = [:]) {
+    init(
+        _ descriptor: DNNLPrimitiveDescriptor, views: [Int32: dnnl_memory_desc_t],
+        scratch: [Int32: dnnl_memory_desc_t] = [:]
+    ) {
         primitive = descriptor.makePrimitive()
         for (argument, md) in views { self.views[argument] = DNNLMemory(md, allocate: false) }
         for (argument, md) in scratch { self.scratch[argument] = DNNLMemory(md, allocate: true) }
@@ -97,11 +104,15 @@ final class PlainPlan: @unchecked Sendable {
     func scratchMemory(_ argument: Int32) -> DNNLMemory? { scratch[argument] }
 
     /// Binds `buffers` (one per view argument) and executes, passing `extra` memories as well.
-    func run(_ stream: dnnl_stream_t, _ buffers: [Int32: UnsafeRawPointer],
-             extra: [Int32: DNNLMemory] = [:]) {
+    func run(
+        _ stream: dnnl_stream_t, _ buffers: [Int32: UnsafeRawPointer],
+        extra: [Int32: DNNLMemory] = [:]
+    ) {
         var arguments: [(Int32, dnnl_memory_t)] = []
         for (argument, memory) in views {
-            guard let pointer = buffers[argument] else { preconditionFailure("\(primitive.name): argument \(argument) unbound") }
+            guard let pointer = buffers[argument] else {
+                preconditionFailure("\(primitive.name): argument \(argument) unbound")
+            }
             memory.bind(pointer)
             arguments.append((argument, memory.handle))
         }
