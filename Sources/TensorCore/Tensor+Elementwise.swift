@@ -119,3 +119,13 @@ extension Tensor {
         self.shape == shape ? self : broadcast(to: shape)
     }
 }
+
+/// Elementwise maximum with broadcasting; on ties the gradient goes to `a`.
+public func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
+    select(withNoGrad { a .>= b }, a, b)
+}
+
+/// Elementwise minimum with broadcasting; on ties the gradient goes to `a`.
+public func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
+    select(withNoGrad { a .<= b }, a, b)
+}

@@ -152,3 +152,19 @@ import TensorTestSupport
         #expect(y[5] == 1)
     }
 }
+
+@Suite struct MaximumMinimumTests {
+    @Test func maximumAndMinimumPickAndRouteGradients() {
+        let a = Tensor(shape: [3], scalars: [1, 5, 2]), b = Tensor(shape: [3], scalars: [4, 3, 2])
+        #expect(maximum(a, b).scalars == [4, 5, 2])
+        #expect(minimum(a, b).scalars == [1, 3, 2])
+        // Gradient of max: b, a, a (tie goes to a).
+        let grads = gradients(of: maximum(a, b), wrt: [a, b])
+        #expect(grads[0].scalars == [0, 1, 1])
+        #expect(grads[1].scalars == [1, 0, 0])
+        // Broadcast against a scalar: maximum(x, 0) is relu.
+        let x = Tensor(shape: [3], scalars: [-1, 0.5, 2])
+        #expect(maximum(x, Tensor(0)).scalars == [0, 0.5, 2])
+        checkGradients({ maximum($0[0], $0[1]) }, at: [distinctTestTensor([2, 3], seed: 83), distinctTestTensor([3], seed: 84, spacing: 0.33)])
+    }
+}
