@@ -63,6 +63,18 @@ struct UpsampleFixtureCase: Decodable, Sendable, CustomTestStringConvertible {
         expectClose(upsample(x, height: 7, width: 8, method: .bicubic).scalars, [Float](repeating: 3, count: 2 * 7 * 8))
     }
 
+    @Test func manyPlanesSplitOverCoresMatchOnePlaneAtATime() {
+        // 64 planes of 56x56 outputs exceed the parallel grain; each plane must equal the same
+        // plane resized alone (which runs serially).
+        let x = testTensor([2, 32, 7, 7], seed: 71)
+        let batched = upsample(x, height: 56, width: 56, method: .bicubic).scalars
+        for plane in [0, 17, 63] {
+            let single = x.reshaped(to: [64, 1, 7, 7]).sliced(axis: 0, range: plane..<(plane + 1))
+            let alone = upsample(single, height: 56, width: 56, method: .bicubic).scalars
+            #expect(Array(batched[(plane * 3136)..<((plane + 1) * 3136)]) == alone)
+        }
+    }
+
     @Test func upsamplingPassesGradientChecks() {
         let x = testTensor([2, 1, 3, 4], seed: 70)
         checkGradients({ upsample($0[0], height: 7, width: 9, method: .bicubic) }, at: [x], "bicubic")
