@@ -24,14 +24,14 @@ extension Tensor {
         mapUnary(x, recording: .negate(x)) { -$0 }
     }
 
-    public static func + (a: Tensor, b: Float) -> Tensor { a + Tensor(b) }
-    public static func + (a: Float, b: Tensor) -> Tensor { Tensor(a) + b }
-    public static func - (a: Tensor, b: Float) -> Tensor { a - Tensor(b) }
-    public static func - (a: Float, b: Tensor) -> Tensor { Tensor(a) - b }
-    public static func * (a: Tensor, b: Float) -> Tensor { a * Tensor(b) }
-    public static func * (a: Float, b: Tensor) -> Tensor { Tensor(a) * b }
-    public static func / (a: Tensor, b: Float) -> Tensor { a / Tensor(b) }
-    public static func / (a: Float, b: Tensor) -> Tensor { Tensor(a) / b }
+    public static func + (a: Tensor, b: Float) -> Tensor { a + .constant(b) }
+    public static func + (a: Float, b: Tensor) -> Tensor { .constant(a) + b }
+    public static func - (a: Tensor, b: Float) -> Tensor { a - .constant(b) }
+    public static func - (a: Float, b: Tensor) -> Tensor { .constant(a) - b }
+    public static func * (a: Tensor, b: Float) -> Tensor { a * .constant(b) }
+    public static func * (a: Float, b: Tensor) -> Tensor { .constant(a) * b }
+    public static func / (a: Tensor, b: Float) -> Tensor { a / .constant(b) }
+    public static func / (a: Float, b: Tensor) -> Tensor { .constant(a) / b }
 }
 
 /// `e^x` elementwise (a vectorized polynomial, within ~2 ulp of libm; +inf above ~88.72).
@@ -102,15 +102,15 @@ extension Tensor {
     public static func .>= (a: Tensor, b: Tensor) -> Tensor { compare(a, b) { $0 >= $1 } }
     public static func .<= (a: Tensor, b: Tensor) -> Tensor { compare(a, b) { $0 <= $1 } }
     public static func .== (a: Tensor, b: Tensor) -> Tensor { compare(a, b) { $0 == $1 } }
-    public static func .> (a: Tensor, b: Float) -> Tensor { a .> Tensor(b) }
-    public static func .< (a: Tensor, b: Float) -> Tensor { a .< Tensor(b) }
-    public static func .>= (a: Tensor, b: Float) -> Tensor { a .>= Tensor(b) }
-    public static func .<= (a: Tensor, b: Float) -> Tensor { a .<= Tensor(b) }
-    public static func .== (a: Tensor, b: Float) -> Tensor { a .== Tensor(b) }
+    public static func .> (a: Tensor, b: Float) -> Tensor { a .> .constant(b) }
+    public static func .< (a: Tensor, b: Float) -> Tensor { a .< .constant(b) }
+    public static func .>= (a: Tensor, b: Float) -> Tensor { a .>= .constant(b) }
+    public static func .<= (a: Tensor, b: Float) -> Tensor { a .<= .constant(b) }
+    public static func .== (a: Tensor, b: Float) -> Tensor { a .== .constant(b) }
 
     private static func compare(_ a: Tensor, _ b: Tensor, _ test: (Float, Float) -> Bool) -> Tensor {
         withNoGrad {
-            mapBinary(a, b, name: "compare", recording: .add(a, b)) { test($0, $1) ? 1 : 0 }
+            mapBinary(a, b, name: "compare", recording: .add(a, b)) { test($0, $1) ? 1 : 0 }.markedConstant()
         }
     }
 
