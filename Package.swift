@@ -61,12 +61,15 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "TensorNNTests", dependencies: ["TensorNN", "TensorTestSupport"]),
+        .testTarget(name: "TensorNNTests", dependencies: ["TensorNN", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLModelsTests", dependencies: ["WSOLModels", "TensorTestSupport"]),
         .testTarget(name: "WSOLLocalizationTests", dependencies: ["WSOLLocalization", "TensorTestSupport"]),
         .testTarget(name: "WSOLEvaluationTests", dependencies: ["WSOLEvaluation", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"]),
-        .testTarget(name: "WSOLCLITests", dependencies: ["WSOLCLI", "TensorTestSupport"]),
+        .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "WSOLCLITests", dependencies: ["WSOLCLI", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
     ]
 )
