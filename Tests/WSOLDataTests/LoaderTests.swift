@@ -186,3 +186,12 @@ private final class ProducedIndices: @unchecked Sendable {
         expectClose(batch.pixels, expected, rtol: 1e-5, atol: 1e-5)
     }
 }
+
+@Suite struct ImageBatchTensorTests {
+    @Test func tensorHasTheBatchShapeAndValues() {
+        // 1 image, 3 channels, 1x2 pixels: CHW values 0...5.
+        let batch = ImageBatch(pixels: [0, 1, 2, 3, 4, 5], shape: [1, 3, 1, 2], labels: [7], imageIDs: ["a"])
+        #expect(batch.tensor.shape == [1, 3, 1, 2])
+        #expect(batch.tensor.scalars == [0, 1, 2, 3, 4, 5])
+    }
+}
