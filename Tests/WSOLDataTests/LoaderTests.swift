@@ -136,6 +136,8 @@ private let eval8 = TransformPipeline(steps: [.resize(width: 8, height: 8)])
         let skipping = try ImageLoader(items: items, pipeline: eval8, options: LoaderOptions(batchSize: 2, skipBadImages: true))
         #expect(try allBatches(skipping).map(\.imageIDs) == [["img0.png", "img1.png"], ["img2.png"], ["img3.png"]])
         #expect(skipping.skippedImages.map(\.imageID) == ["cut.jpg"])
+        _ = try allBatches(skipping, epoch: 1)
+        #expect(skipping.skippedImages.map(\.imageID) == ["cut.jpg"])  // listed once, not once per epoch
         // A full-decode validation finds it before the first batch.
         #expect(throws: ImageError.self) {
             try ImageLoader(items: items, pipeline: eval8, options: LoaderOptions(validation: .fullDecode))
