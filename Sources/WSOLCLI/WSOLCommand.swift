@@ -13,6 +13,8 @@ public struct WSOLCommand: ParsableCommand {
             BenchCommand.self,
             ImportWeightsCommand.self,
             FetchAssetsCommand.self,
+            ImportCommand.self,
+            SynthCommand.self,
         ]
     )
     public init() {}
