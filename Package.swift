@@ -57,15 +57,18 @@ let package = Package(
         .target(name: "TensorTestSupport", dependencies: [
             "TensorCore", .product(name: "Numerics", package: "swift-numerics"),
         ], path: "Tests/TensorTestSupport"),
-        .testTarget(name: "TensorKernelsTests", dependencies: ["TensorKernels", "TensorTestSupport"]),
+        .testTarget(name: "TensorKernelsTests", dependencies: ["TensorKernels", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TensorTestSupport"]),
-        .testTarget(name: "TensorNNTests", dependencies: ["TensorNN", "TensorTestSupport"]),
+        .testTarget(name: "TensorNNTests", dependencies: ["TensorNN", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLModelsTests", dependencies: ["WSOLModels", "TensorTestSupport"]),
         .testTarget(name: "WSOLLocalizationTests", dependencies: ["WSOLLocalization", "TensorTestSupport"]),
         .testTarget(name: "WSOLEvaluationTests", dependencies: ["WSOLEvaluation", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "WSOLCLITests", dependencies: ["WSOLCLI", "TensorTestSupport"]),
+        .testTarget(name: "WSOLCLITests", dependencies: ["WSOLCLI", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
     ]
 )

@@ -70,5 +70,5 @@ public enum Kernels {
     /// Naive loops: the specification every accelerated kernel is tested against.
     public static var reference: any KernelSet { ReferenceKernels() }
     /// oneDNN and BLAS; what TensorCore uses by default.
-    public static var accelerated: any KernelSet { ReferenceKernels() }  // replaced by the oneDNN set
+    public static var accelerated: any KernelSet { DNNLKernels() }
 }

@@ -1,0 +1,43 @@
+//! The accelerated kernel set: oneDNN primitives for convolution, pooling and batch norm; sgemm.
+import CTensorBLAS
+import CTensorDNNL
+
+/// oneDNN (and BLAS) implementation of ``KernelSet``; what `Kernels.accelerated` returns.
+///
+/// Stateless value: the engine, stream and per-geometry primitive caches are process-wide and
+/// lock-protected, so copies share them and any thread may call in. Executions are serialised
+/// (each one already uses every core). Degenerate shapes (an empty batch or image) go to the
+/// reference kernels, which handle them trivially.
+public struct DNNLKernels: KernelSet {
+    public init() {}
+    public var name: String { "onednn" }
+
+    public func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0 && n > 0 else { return }
+        guard k > 0 else {
+            ReferenceKernels().gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        let transA = CChar(UInt8(ascii: transposeA ? "T" : "N"))
+        let transB = CChar(UInt8(ascii: transposeB ? "T" : "N"))
+        checkDNNL(dnnl_sgemm(transA, transB, Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb),
+                             beta, c, Int64(ldc)), "sgemm \(m)x\(n)x\(k)")
+    }
+}
+
+/// The process-wide plan caches, one per primitive kind.
+final class DNNLCaches: Sendable {
+    static let shared = DNNLCaches()
+
+    let convolutionForward = PrimitiveCache<ConvolutionKey, ConvolutionForwardPlan>()
+    let convolutionBackwardData = PrimitiveCache<Conv2dGeometry, ConvolutionBackwardDataPlan>()
+    let convolutionBackwardWeights = PrimitiveCache<ConvolutionKey, ConvolutionBackwardWeightsPlan>()
+    let poolingForward = PrimitiveCache<Pool2dGeometry, PoolingForwardPlan>()
+    let poolingBackward = PrimitiveCache<Pool2dGeometry, PoolingBackwardPlan>()
+    let batchNorm = PrimitiveCache<BatchNormKey, PlainPlan>()
+}
