@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "TensorNNTests", dependencies: ["TensorNN", "TensorTestSupport"]),
         .testTarget(name: "WSOLModelsTests", dependencies: ["WSOLModels", "TensorTestSupport"]),
         .testTarget(name: "WSOLLocalizationTests", dependencies: ["WSOLLocalization", "TensorTestSupport"]),
-        .testTarget(name: "WSOLEvaluationTests", dependencies: ["WSOLEvaluation", "TensorTestSupport"],
+        .testTarget(name: "WSOLEvaluationTests", dependencies: ["WSOLEvaluation", "WSOLData", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"]),
         .testTarget(name: "WSOLCLITests", dependencies: ["WSOLCLI", "TensorTestSupport"]),
