@@ -11,6 +11,8 @@ public struct WSOLCommand: ParsableCommand {
             // Keep one subcommand per line (merges stay trivial).
             VersionCommand.self,
             BenchCommand.self,
+            ImportCommand.self,
+            SynthCommand.self,
         ]
     )
     public init() {}
