@@ -11,6 +11,7 @@ public struct WSOLCommand: ParsableCommand {
             // Keep one subcommand per line (merges stay trivial).
             VersionCommand.self,
             BenchCommand.self,
+            EvaluateCommand.self,
             ImportCommand.self,
             SynthCommand.self,
         ]
