@@ -1,0 +1,31 @@
+import Testing
+import WSOLEvaluation
+import WSOLLocalization
+
+@Suite struct GroundTruthMaskTests {
+    @Test func nearestResizeUsesOpenCVsInvertedScale() {
+        // 500 -> 224: OpenCV reads column floor(x * (1 / (224 / 500))). At x = 56, x * 500 / 224
+        // is exactly 125, but 1 / 0.448 is a hair below 500/224, so OpenCV reads 124 (checked
+        // with cv2.resize(..., INTER_NEAREST)). At x = 1: floor(2.23) = 2.
+        let indices = GrayPlane.nearestSourceIndices(source: 500, destination: 224)
+        #expect(indices[56] == 124)
+        #expect(indices[1] == 2)
+        #expect(indices[223] == 497)  // floor(223 * 2.2321...) = 497
+        // Upsampling 2 -> 4 repeats each source pixel twice: [0, 0, 1, 1].
+        #expect(GrayPlane.nearestSourceIndices(source: 2, destination: 4) == [0, 0, 1, 1])
+    }
+
+    @Test func instancesIgnoreAndBackgroundCombine() {
+        // 2x2 planes upsampled to 4x4 (each source pixel -> a 2x2 block).
+        // Instance 1: top-left 200; instance 2: bottom-right 1 (any non-zero is foreground).
+        // Ignore: the whole top row of the source (top-left is foreground, so only top-right ignored).
+        let first = GrayPlane(width: 2, height: 2, pixels: [200, 0, 0, 0])
+        let second = GrayPlane(width: 2, height: 2, pixels: [0, 0, 0, 1])
+        let ignore = GrayPlane(width: 2, height: 2, pixels: [255, 255, 0, 0])
+        let mask = GroundTruthMask.combining(instances: [first, second], ignore: ignore, width: 4, height: 4)
+        #expect(mask.labels == [1, 1, 255, 255,
+                                1, 1, 255, 255,
+                                0, 0, 1, 1,
+                                0, 0, 1, 1])
+    }
+}
