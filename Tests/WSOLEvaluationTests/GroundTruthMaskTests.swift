@@ -1,16 +1,21 @@
 import Testing
-import WSOLEvaluation
+@testable import WSOLEvaluation
 import WSOLLocalization
 
 @Suite struct GroundTruthMaskTests {
     @Test func nearestResizeUsesOpenCVsInvertedScale() {
-        // 500 -> 224: OpenCV reads column floor(x * (1 / (224 / 500))). At x = 56, x * 500 / 224
-        // is exactly 125, but 1 / 0.448 is a hair below 500/224, so OpenCV reads 124 (checked
-        // with cv2.resize(..., INTER_NEAREST)). At x = 1: floor(2.23) = 2.
-        let indices = GrayPlane.nearestSourceIndices(source: 500, destination: 224)
-        #expect(indices[56] == 124)
-        #expect(indices[1] == 2)
-        #expect(indices[223] == 497)  // floor(223 * 2.2321...) = 497
+        // 36 -> 224: OpenCV reads column floor(x * (1 / (224 / 36))). At x = 168, x * 36 / 224 is
+        // exactly 27, but 1 / 6.222... is a hair below 36 / 224, so OpenCV reads 26 (checked with
+        // cv2.resize(..., INTER_NEAREST)). x = 1: floor(0.16) = 0; x = 223: floor(35.84) = 35.
+        let indices = GrayPlane.nearestSourceIndices(source: 36, destination: 224)
+        #expect(indices[168] == 26)
+        #expect(indices[167] == 26)
+        #expect(indices[1] == 0)
+        #expect(indices[223] == 35)
+        // 500 -> 224: x = 56 reads 125 (no rounding trap there), x = 223 reads floor(497.77) = 497.
+        let wide = GrayPlane.nearestSourceIndices(source: 500, destination: 224)
+        #expect(wide[56] == 125)
+        #expect(wide[223] == 497)
         // Upsampling 2 -> 4 repeats each source pixel twice: [0, 0, 1, 1].
         #expect(GrayPlane.nearestSourceIndices(source: 2, destination: 4) == [0, 0, 1, 1])
     }

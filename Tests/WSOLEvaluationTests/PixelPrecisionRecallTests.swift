@@ -1,4 +1,5 @@
 import Testing
+import TensorTestSupport
 @testable import WSOLEvaluation
 
 /// PxAP / PIoU on masks whose answers are worked out by hand. wsolevaluation's own tests

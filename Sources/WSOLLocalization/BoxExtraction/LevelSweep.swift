@@ -17,7 +17,6 @@
 public struct LevelSweep: Sendable {
     private var memory: [Int32] = []
     private var heap = ScoredRootHeap()
-    private var touched: [Int32] = []
     private var liveRoots: [Int32] = []
 
     public init() {}
@@ -55,13 +54,13 @@ public struct LevelSweep: Sendable {
             map.levels.withUnsafeBufferPointer { levels in
                 var pass = SweepPass(forest: forest, levels: levels, order: order, bucketStart: bucketStart,
                                      livePosition: livePosition)
-                swap(&pass.heap, &heap); swap(&pass.touched, &touched); swap(&pass.liveRoots, &liveRoots)
+                swap(&pass.heap, &heap); swap(&pass.liveRoots, &liveRoots)
                 pass.foregroundPass(requested: requested, selection: selection, scores: &scores, score: score)
                 if selection == .all {
                     let holeForest = UnionFindForest(memory: base, width: map.width, height: map.height)
                     pass.holePass(forest: holeForest, requested: requested, scores: &scores, score: score)
                 }
-                swap(&pass.heap, &heap); swap(&pass.touched, &touched); swap(&pass.liveRoots, &liveRoots)
+                swap(&pass.heap, &heap); swap(&pass.liveRoots, &liveRoots)
             }
         }
         return scores

@@ -1,32 +1,40 @@
 //! Union-find over pixels with per-component extents, on caller-owned memory.
 
+/// One `Int32` field of the per-root records, stored interleaved (8 fields per root) so that
+/// activating or merging a root touches one cache line rather than eight arrays.
+struct RecordField {
+    let base: UnsafeMutablePointer<Int32>
+    @inline(__always) subscript(_ root: Int) -> Int32 {
+        get { base[root &<< 3] }
+        nonmutating set { base[root &<< 3] = newValue }
+    }
+}
+
 /// A union-find forest over the pixels of a `width x height` image, each root carrying its
 /// component's inclusive extent, raster-first pixel, size, an edge flag and a score version.
 ///
 /// All fields live in one caller-provided `Int32` buffer (``requiredCapacity(pixelCount:)``
-/// elements) so a sweep reuses its memory from map to map without reallocating. Pixels are
-/// added one at a time (``activate(_:)``) and merged with ``union(_:_:)`` (by size, with path
+/// elements) so a sweep reuses its memory from map to map without reallocating: the parent array
+/// (`-1` = pixel not added yet), eight interleaved fields per pixel, then the re-scoring marks. Pixels are added one at a
+/// time (``activate(_:)``) and merged with ``union(_:_:)`` / ``link(_:_:)`` (by size, with path
 /// halving in ``find(_:)``).
 struct UnionFindForest {
-    static let fieldCount = 11
-    static func requiredCapacity(pixelCount: Int) -> Int { pixelCount * fieldCount }
+    static func requiredCapacity(pixelCount: Int) -> Int { pixelCount * 10 }
 
     let width: Int
     let height: Int
     let parent: UnsafeMutablePointer<Int32>
-    let size: UnsafeMutablePointer<Int32>
-    let minX: UnsafeMutablePointer<Int32>
-    let minY: UnsafeMutablePointer<Int32>
-    let maxX: UnsafeMutablePointer<Int32>
-    let maxY: UnsafeMutablePointer<Int32>
+    let size: RecordField
+    let minX: RecordField
+    let minY: RecordField
+    let maxX: RecordField
+    let maxY: RecordField
     /// Raster index of the component's first pixel (the smallest index).
-    let start: UnsafeMutablePointer<Int32>
+    let start: RecordField
     /// 1 if the component touches the image edge (used for holes).
-    let touchesEdge: UnsafeMutablePointer<Int32>
+    let touchesEdge: RecordField
     /// Bumped whenever a root's score is recomputed; heap entries with an older version are stale.
-    let version: UnsafeMutablePointer<Int32>
-    /// 1 once a pixel has been added.
-    let active: UnsafeMutablePointer<Int32>
+    let version: RecordField
     /// The last evaluation step at which a root was re-scored (de-duplicates re-scoring).
     let mark: UnsafeMutablePointer<Int32>
 
@@ -37,18 +45,22 @@ struct UnionFindForest {
         self.width = width
         self.height = height
         parent = memory
-        size = memory + count
-        minX = memory + 2 * count
-        minY = memory + 3 * count
-        maxX = memory + 4 * count
-        maxY = memory + 5 * count
-        start = memory + 6 * count
-        touchesEdge = memory + 7 * count
-        version = memory + 8 * count
-        active = memory + 9 * count
-        mark = memory + 10 * count
-        active.update(repeating: 0, count: count)
+        let records = memory + count
+        size = RecordField(base: records)
+        minX = RecordField(base: records + 1)
+        minY = RecordField(base: records + 2)
+        maxX = RecordField(base: records + 3)
+        maxY = RecordField(base: records + 4)
+        start = RecordField(base: records + 5)
+        touchesEdge = RecordField(base: records + 6)
+        version = RecordField(base: records + 7)
+        mark = memory + 9 * count
+        parent.update(repeating: -1, count: count)
     }
+
+    /// Whether `pixel` has been added.
+    @inline(__always)
+    func isActive(_ pixel: Int) -> Bool { parent[pixel] >= 0 }
 
     /// Adds `pixel` as a singleton component.
     @inline(__always)
@@ -63,7 +75,6 @@ struct UnionFindForest {
         touchesEdge[pixel] = onEdge ? 1 : 0
         version[pixel] = 0
         mark[pixel] = -1
-        active[pixel] = 1
     }
 
     @inline(__always)
@@ -81,8 +92,16 @@ struct UnionFindForest {
     /// (`nil` when they were already one component).
     @inline(__always)
     func union(_ a: Int, _ b: Int) -> (root: Int, absorbed: Int?) {
-        var rootA = find(a), rootB = find(b)
+        let rootA = find(a), rootB = find(b)
         if rootA == rootB { return (rootA, nil) }
+        return link(rootA, rootB)
+    }
+
+    /// Merges two distinct roots (union by size, extents combined); returns the survivor and the
+    /// absorbed root.
+    @inline(__always)
+    func link(_ first: Int, _ second: Int) -> (root: Int, absorbed: Int?) {
+        var rootA = first, rootB = second
         if size[rootA] < size[rootB] { swap(&rootA, &rootB) }
         parent[rootB] = Int32(rootA)
         size[rootA] &+= size[rootB]
@@ -91,6 +110,54 @@ struct UnionFindForest {
         start[rootA] = Swift.min(start[rootA], start[rootB])
         touchesEdge[rootA] |= touchesEdge[rootB]
         return (rootA, rootB)
+    }
+
+    /// Adds `pixel` and merges it with its active 8-neighbours (foreground connectivity).
+    /// `absorbed` is told every root that stops being a root.
+    @inline(__always)
+    func addEightConnected(_ pixel: Int, absorbed: (Int) -> Void) {
+        activate(pixel)
+        let x = pixel % width, y = pixel / width
+        // The new pixel's root is tracked so each neighbour costs one find, not two.
+        var root = pixel
+        @inline(__always) func join(_ neighbour: Int) {
+            guard parent[neighbour] >= 0 else { return }
+            let other = find(neighbour)
+            guard other != root else { return }
+            let merged = link(root, other)
+            root = merged.root
+            if let gone = merged.absorbed { absorbed(gone) }
+        }
+        if x > 0 && y > 0 && x < width - 1 && y < height - 1 {
+            // Interior pixel: the eight neighbours without bounds checks.
+            join(pixel - width - 1); join(pixel - width); join(pixel - width + 1)
+            join(pixel - 1); join(pixel + 1)
+            join(pixel + width - 1); join(pixel + width); join(pixel + width + 1)
+            return
+        }
+        for dy in -1...1 where y + dy >= 0 && y + dy < height {
+            for dx in -1...1 where (dx != 0 || dy != 0) && x + dx >= 0 && x + dx < width {
+                join((y + dy) * width + x + dx)
+            }
+        }
+    }
+
+    /// Adds `pixel` and merges it with its active 4-neighbours (background connectivity, the
+    /// dual of 8-connected foreground).
+    @inline(__always)
+    func addFourConnected(_ pixel: Int) {
+        activate(pixel)
+        let x = pixel % width, y = pixel / width
+        var root = pixel
+        @inline(__always) func join(_ neighbour: Int) {
+            guard parent[neighbour] >= 0 else { return }
+            let other = find(neighbour)
+            if other != root { root = link(root, other).root }
+        }
+        if x > 0 { join(pixel - 1) }
+        if x < width - 1 { join(pixel + 1) }
+        if y > 0 { join(pixel - width) }
+        if y < height - 1 { join(pixel + width) }
     }
 
     /// The root's candidate box for an outer border (its extent, with the `x + w` quirk).
