@@ -63,7 +63,8 @@ struct BenchDataCommand: ParsableCommand {
         let transform: TransformPipeline = pipeline == .train ? .wsolTrain() : .wsolEval()
         let resizeTarget = pipeline == .train ? 256 : 224
         let options = LoaderOptions(batchSize: batchSize, shuffle: true, seed: 1, workerCount: workers,
-                                    jpeg: JPEGDecodeOptions(scaleDownToAtLeast: scaledDecode ? (resizeTarget, resizeTarget) : nil))
+                                    jpeg: JPEGDecodeOptions(
+                                        scaleDownToAtLeast: scaledDecode ? (resizeTarget, resizeTarget) : nil))
         let loader = try ImageLoader(items: items, pipeline: transform, options: options)
         var rates: [Double] = [], cpuPerImage: [Double] = []
         for epoch in 0...repeats {  // epoch 0 warms caches and is not counted
@@ -141,7 +142,8 @@ struct BenchDataCommand: ParsableCommand {
         } else {
             print("""
                 data loader, \(pipeline.rawValue) pipeline, \(imageCount) images (\(source), mean \
-                \(format(meanFileKilobytes, 0)) KiB), \(workers) workers, batch \(batchSize)\(scaledDecode ? ", scaled decode" : ""):
+                \(format(meanFileKilobytes, 0)) KiB), \(workers) workers, batch \(batchSize)\
+                \(scaledDecode ? ", scaled decode" : ""):
                   \(format(median)) images/s (median of \(sortedRates.count); min \(format(sortedRates.first!)), \
                 max \(format(sortedRates.last!)))
                   \(format(cpuMilliseconds, 2)) ms CPU per image (all threads): at most \
@@ -197,7 +199,8 @@ struct BenchDataCommand: ParsableCommand {
                                           random.uniform(30, Double(min(width, height)) / 2))
         for y in 0..<height {
             for x in 0..<width {
-                let inside = (Double(x) - centreX) * (Double(x) - centreX) + (Double(y) - centreY) * (Double(y) - centreY) < radius * radius
+                let dx = Double(x) - centreX, dy = Double(y) - centreY
+                let inside = dx * dx + dy * dy < radius * radius
                 for c in 0..<3 {
                     var value = 128 + 70 * sin(Double(x) * frequencies[c] + phases[c]) * cos(Double(y) * frequencies[c + 3])
                     if inside { value = 255 - value * 0.6 }

@@ -38,7 +38,8 @@ struct BatchAssembler: Sendable {
         }
         let pixels = [Float](unsafeUninitializedCapacity: images.count * plane) { buffer, count in
             for (slot, image) in images.enumerated() {
-                pipeline.normalization.write(image, into: UnsafeMutableBufferPointer(rebasing: buffer[slot * plane..<(slot + 1) * plane]))
+                let slice = UnsafeMutableBufferPointer(rebasing: buffer[slot * plane..<(slot + 1) * plane])
+                pipeline.normalization.write(image, into: slice)
             }
             count = images.count * plane
         }

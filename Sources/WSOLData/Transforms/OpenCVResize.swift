@@ -130,7 +130,8 @@ extension PixelImage {
                 for c in 0..<channels {
                     var sum: Float = 0
                     for tap in 0..<4 {
-                        sum += Float(pixels[(y * width + columns.indices[x * 4 + tap]) * channels + c]) * columns.weights[x * 4 + tap]
+                        let source = (y * width + columns.indices[x * 4 + tap]) * channels + c
+                        sum += Float(pixels[source]) * columns.weights[x * 4 + tap]
                     }
                     horizontal[y * rowLength + x * channels + c] = sum
                 }
