@@ -74,6 +74,8 @@ extension PixelImage {
     /// This image resized to `width x height` like PIL's `Image.resize(size, filter)`: separable
     /// (horizontal pass, rounded to 8 bits, then vertical pass), pixel-centre aligned, antialiased
     /// when downsampling, fixed-point 8-bit arithmetic. Torchvision's `Resize` on PIL images is this.
+    /// Every channel is filtered alike: for RGBA this differs from Pillow, which premultiplies by
+    /// alpha first (decoded images are RGB or gray, so the pipelines never meet this case).
     public func resized(width newWidth: Int, height newHeight: Int, resampling: ImageResampling = .bilinear) -> PixelImage {
         precondition(newWidth > 0 && newHeight > 0, "resized: target size \(newWidth)x\(newHeight) must be positive")
         let horizontalTaps = ResampleTaps(inSize: width, outSize: newWidth, filter: resampling)
