@@ -80,9 +80,9 @@ extension PixelImage {
         precondition(newWidth > 0 && newHeight > 0, "resized: target size \(newWidth)x\(newHeight) must be positive")
         let horizontalTaps = ResampleTaps(inSize: width, outSize: newWidth, filter: resampling)
         let verticalTaps = ResampleTaps(inSize: height, outSize: newHeight, filter: resampling)
-        // Pillow (checked against 13.0) downsamples first: when the width grows and the height
-        // shrinks it runs the vertical pass first, otherwise horizontal first. The order changes
-        // the 8-bit intermediate, hence the output by a few levels.
+        // Observed with Pillow 13.0 (fixture tests): when the width grows and the height shrinks
+        // it runs the vertical pass first, otherwise horizontal first. The order changes the 8-bit
+        // intermediate, hence the output by a few levels.
         if newWidth > width && newHeight < height {
             return resampledVertically(verticalTaps, newHeight).resampledHorizontally(horizontalTaps, newWidth)
         }
