@@ -1,4 +1,5 @@
 //! Loops behind elementwise ops: contiguous fast paths and a strided (broadcast) path.
+import TensorKernels
 
 extension Tensor {
     /// Allocates a result of `shape`, lets `fill` write every element, and records `op` unless
@@ -27,7 +28,22 @@ extension Tensor {
     var basePointer: UnsafeMutablePointer<Float> { storage.buffer.baseAddress! }
 }
 
+/// Elements per parallel chunk: below twice this, loops stay on the calling thread (dispatch
+/// costs a few microseconds; 32 K floats take about that long to stream).
+let parallelGrain = 1 << 15
+
+/// Runs `body` over `0..<count` on both cores when the loop is large enough.
+@inline(__always)
+func forEachChunk(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    parallelChunks(count: count, minimumChunk: parallelGrain, body)
+}
+
 /// `f` applied to every element of `x` (same shape).
+///
+/// Serial on purpose: `f` is a closure literal that only gets inlined (and the loop vectorized)
+/// while the loop stays in this inlined function; moved into a `parallelChunks` body it becomes
+/// an indirect call per element, measured 15-25x slower. Memory-bound maps run near bandwidth on
+/// one core anyway; compute-bound ones (exp, sigmoid, softmax) have dedicated parallel loops.
 @inline(__always)
 func mapUnary(_ x: Tensor, recording op: @autoclosure () -> Op, _ f: (Float) -> Float) -> Tensor {
     let source = x.basePointer
@@ -38,6 +54,7 @@ func mapUnary(_ x: Tensor, recording op: @autoclosure () -> Op, _ f: (Float) -> 
 
 /// `f(a, b)` elementwise with numpy broadcasting. Fast paths: equal shapes, a scalar operand;
 /// otherwise axes are coalesced and the innermost run is looped with constant strides.
+/// Serial for the reason given at `mapUnary`.
 @inline(__always)
 func mapBinary(
     _ a: Tensor, _ b: Tensor, name: String, recording op: @autoclosure () -> Op,
@@ -71,14 +88,15 @@ func mapBinary(
         var outIndex = 0
         layout.forEachRun { offsets in
             let rowA = pa + offsets[0], rowB = pb + offsets[1], row = out.baseAddress! + outIndex
+            // Specialised unit/zero-stride loops vectorize; the general one does not.
             if strideA == 1 && strideB == 1 {
                 for i in 0..<inner { row[i] = f(rowA[i], rowB[i]) }
-            } else if strideB == 0 {
+            } else if strideA == 1 && strideB == 0 {
                 let scalar = rowB[0]
-                for i in 0..<inner { row[i] = f(rowA[i &* strideA], scalar) }
-            } else if strideA == 0 {
+                for i in 0..<inner { row[i] = f(rowA[i], scalar) }
+            } else if strideA == 0 && strideB == 1 {
                 let scalar = rowA[0]
-                for i in 0..<inner { row[i] = f(scalar, rowB[i &* strideB]) }
+                for i in 0..<inner { row[i] = f(scalar, rowB[i]) }
             } else {
                 for i in 0..<inner { row[i] = f(rowA[i &* strideA], rowB[i &* strideB]) }
             }
@@ -141,6 +159,7 @@ struct StridedLayout {
     var innerStrides: [Int] { operandStrides.map { $0[$0.count - 1] } }
 
     /// Calls `body` with each operand's offset at the start of every innermost run, in order.
+    @inline(__always)
     func forEachRun(_ body: ([Int]) -> Void) {
         let outerRank = extents.count - 1
         let runCount = ShapeMath.count(Array(extents[..<outerRank]))

@@ -20,8 +20,10 @@ struct PoolingShape {
         kernel = [Int64(g.kernelHeight), Int64(g.kernelWidth)]
         paddingLeft = [Int64(g.paddingHeight), Int64(g.paddingWidth)]
         // Bottom/right padding that makes oneDNN produce exactly PyTorch's output size.
-        let bottom = max(g.paddingHeight, (g.outputHeight - 1) * g.strideHeight + g.kernelHeight - g.inputHeight - g.paddingHeight)
-        let right = max(g.paddingWidth, (g.outputWidth - 1) * g.strideWidth + g.kernelWidth - g.inputWidth - g.paddingWidth)
+        let bottom = max(
+            g.paddingHeight, (g.outputHeight - 1) * g.strideHeight + g.kernelHeight - g.inputHeight - g.paddingHeight)
+        let right = max(
+            g.paddingWidth, (g.outputWidth - 1) * g.strideWidth + g.kernelWidth - g.inputWidth - g.paddingWidth)
         paddingRight = [Int64(bottom), Int64(right)]
         switch g.kind {
         case .max: algorithm = dnnl_pooling_max
@@ -32,17 +34,23 @@ struct PoolingShape {
 
     func forwardDescriptor() -> DNNLPrimitiveDescriptor {
         var operation = dnnl_pooling_desc_t()
-        var src = source, dst = destination
-        checkDNNL(dnnl_pooling_forward_desc_init(&operation, dnnl_forward_training, algorithm, &src, &dst,
-                                                 strides, kernel, paddingLeft, paddingRight), "pooling_forward_desc_init")
+        var src = source
+        var dst = destination
+        checkDNNL(
+            dnnl_pooling_forward_desc_init(
+                &operation, dnnl_forward_training, algorithm, &src, &dst,
+                strides, kernel, paddingLeft, paddingRight), "pooling_forward_desc_init")
         return DNNLPrimitiveDescriptor(&operation, hint: nil, "pooling forward")
     }
 
     func backwardDescriptor(hint: DNNLPrimitiveDescriptor) -> DNNLPrimitiveDescriptor {
         var operation = dnnl_pooling_desc_t()
-        var src = source, dst = destination
-        checkDNNL(dnnl_pooling_backward_desc_init(&operation, algorithm, &src, &dst,
-                                                  strides, kernel, paddingLeft, paddingRight), "pooling_backward_desc_init")
+        var src = source
+        var dst = destination
+        checkDNNL(
+            dnnl_pooling_backward_desc_init(
+                &operation, algorithm, &src, &dst,
+                strides, kernel, paddingLeft, paddingRight), "pooling_backward_desc_init")
         return DNNLPrimitiveDescriptor(&operation, hint: hint, "pooling backward")
     }
 }
@@ -57,8 +65,9 @@ final class PoolingForwardPlan: @unchecked Sendable {
         let descriptor = shape.forwardDescriptor()
         let workspace: [Int32: dnnl_memory_desc_t] =
             g.kind == .max ? [DNNL_ARG_WORKSPACE: descriptor.memoryDescriptor(dnnl_query_workspace_md)] : [:]
-        forward = PlainPlan(descriptor, views: [DNNL_ARG_SRC: shape.source, DNNL_ARG_DST: shape.destination],
-                            scratch: workspace)
+        forward = PlainPlan(
+            descriptor, views: [DNNL_ARG_SRC: shape.source, DNNL_ARG_DST: shape.destination],
+            scratch: workspace)
         divisorFix = AverageDivisorFix(g)
     }
 }
@@ -78,8 +87,9 @@ final class PoolingBackwardPlan: @unchecked Sendable {
         let views = [DNNL_ARG_DIFF_DST: shape.destination, DNNL_ARG_DIFF_SRC: shape.source]
         if g.kind == .max {
             let workspace = forwardDescriptor.memoryDescriptor(dnnl_query_workspace_md)
-            forward = PlainPlan(forwardDescriptor, views: [DNNL_ARG_SRC: shape.source],
-                                scratch: [DNNL_ARG_WORKSPACE: workspace])
+            forward = PlainPlan(
+                forwardDescriptor, views: [DNNL_ARG_SRC: shape.source],
+                scratch: [DNNL_ARG_WORKSPACE: workspace])
             recomputedOutput = DNNLMemory(shape.destination, allocate: true)
         } else {
             forward = nil
@@ -89,15 +99,24 @@ final class PoolingBackwardPlan: @unchecked Sendable {
         divisorFix = AverageDivisorFix(g)
     }
 
-    func run(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-             inputGradient: UnsafeMutablePointer<Float>, stream: dnnl_stream_t) {
+    func run(
+        input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>, stream: dnnl_stream_t
+    ) {
         guard let forward, let recomputedOutput, let workspace = forward.scratchMemory(DNNL_ARG_WORKSPACE) else {
-            backward.run(stream, [DNNL_ARG_DIFF_DST: UnsafeRawPointer(outputGradient), DNNL_ARG_DIFF_SRC: UnsafeRawPointer(inputGradient)])
+            backward.run(
+                stream,
+                [
+                    DNNL_ARG_DIFF_DST: UnsafeRawPointer(outputGradient),
+                    DNNL_ARG_DIFF_SRC: UnsafeRawPointer(inputGradient),
+                ])
             return
         }
         forward.run(stream, [DNNL_ARG_SRC: UnsafeRawPointer(input)], extra: [DNNL_ARG_DST: recomputedOutput])
-        backward.run(stream, [DNNL_ARG_DIFF_DST: UnsafeRawPointer(outputGradient), DNNL_ARG_DIFF_SRC: UnsafeRawPointer(inputGradient)],
-                     extra: [DNNL_ARG_WORKSPACE: workspace])
+        backward.run(
+            stream,
+            [DNNL_ARG_DIFF_DST: UnsafeRawPointer(outputGradient), DNNL_ARG_DIFF_SRC: UnsafeRawPointer(inputGradient)],
+            extra: [DNNL_ARG_WORKSPACE: workspace])
     }
 }
 
@@ -124,7 +143,8 @@ struct AverageDivisorFix: Sendable {
 
     /// Multiplies every output element by its row and column factor, in place.
     func apply(to values: UnsafeMutablePointer<Float>) {
-        let width = columnFactors.count, plane = rowFactors.count * width
+        let width = columnFactors.count
+        let plane = rowFactors.count * width
         for p in 0..<planes {
             for (y, rowFactor) in rowFactors.enumerated() {
                 for (x, columnFactor) in columnFactors.enumerated() where rowFactor != 1 || columnFactor != 1 {
@@ -143,7 +163,9 @@ extension DNNLKernels {
             return ReferenceKernels().pool2dForward(geometry, input: input, output: output)
         }
         let plan = DNNLCaches.shared.poolingForward.plan(for: geometry) { PoolingForwardPlan(geometry) }
-        DNNLEngine.shared.withStream { plan.forward.run($0, [DNNL_ARG_SRC: UnsafeRawPointer(input), DNNL_ARG_DST: UnsafeRawPointer(output)]) }
+        DNNLEngine.shared.withStream {
+            plan.forward.run($0, [DNNL_ARG_SRC: UnsafeRawPointer(input), DNNL_ARG_DST: UnsafeRawPointer(output)])
+        }
         plan.divisorFix?.apply(to: output)
     }
 
@@ -152,8 +174,9 @@ extension DNNLKernels {
         inputGradient: UnsafeMutablePointer<Float>
     ) {
         guard geometry.outputCount > 0 && geometry.inputCount > 0 else {
-            return ReferenceKernels().pool2dBackward(geometry, input: input, outputGradient: outputGradient,
-                                                     inputGradient: inputGradient)
+            return ReferenceKernels().pool2dBackward(
+                geometry, input: input, outputGradient: outputGradient,
+                inputGradient: inputGradient)
         }
         let plan = DNNLCaches.shared.poolingBackward.plan(for: geometry) { PoolingBackwardPlan(geometry) }
         guard let fix = plan.divisorFix else {
