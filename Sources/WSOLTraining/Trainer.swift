@@ -120,7 +120,7 @@ public final class Trainer {
     /// One optimizer step; refuses a non-finite loss before anything is applied.
     func step(_ batch: ImageBatch) throws {
         var random = RandomGenerator(seed: Self.stepSeed(config.seed, state.globalStep))
-        let output = method.step(model: model, batch: TrainingBatch(images: batch.imageTensor, labels: batch.labels),
+        let output = method.step(model: model, batch: TrainingBatch(images: batch.tensor, labels: batch.labels),
                                  random: &random)
         let loss = output.loss.scalar
         guard loss.isFinite else {
