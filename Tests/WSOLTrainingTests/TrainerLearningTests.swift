@@ -3,6 +3,7 @@ import Testing
 import WSOLData
 @testable import WSOLTraining
 
+extension TrainerNetworkTests {
 @Suite struct TrainerLearningTests {
     /// Vanilla CAM on SynthWSOL tiny: 4 classes (chance 25%). After a few epochs the tiny network
     /// must classify the test split well above chance, and its CAMs must localize better than a
@@ -26,4 +27,5 @@ import WSOLData
         let log = try String(contentsOfFile: trainer.directory.logPath, encoding: .utf8)
         #expect(log.split(separator: "\n").count == 6)
     }
+}
 }

@@ -5,6 +5,7 @@ import TensorNN
 import WSOLModels
 @testable import WSOLTraining
 
+extension TrainerNetworkTests {
 @Suite struct TrainerResumeTests {
     /// Two epochs of 12 batches (192 images, batch 16) with HaS, whose erasing draws random numbers
     /// every step. Run A is uninterrupted. Run B writes its last checkpoint every 5 steps and is
@@ -82,4 +83,5 @@ import WSOLModels
         #expect(trainer.model.stateDict().arrays.values.allSatisfy { $0.values.allSatisfy(\.isFinite) })
         #expect(try trainer.directory.readManifest().status.hasPrefix("stopped: loss is nan at step 5"))
     }
+}
 }

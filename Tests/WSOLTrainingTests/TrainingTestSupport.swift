@@ -1,5 +1,6 @@
 //! Shared fixtures: one SynthWSOL `tiny` data set per test process, and small configs.
 import Foundation
+import Testing
 import WSOLData
 import WSOLTraining
 
@@ -56,3 +57,8 @@ enum TrainingFixtures {
         return config
     }
 }
+
+/// The suites that train networks run one test at a time: they are CPU-bound on 2 cores anyway,
+/// and running oneDNN from several tests at once crashed inside oneDNN's JIT code after the
+/// 2026-11-21 kernel changes on main (reported to the coordinator).
+@Suite(.serialized) enum TrainerNetworkTests {}
