@@ -43,3 +43,11 @@ extension Trainer {
 
     static func format(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
 }
+
+extension Trainer {
+    /// Stores final evaluations (by split name) in the manifest.
+    public func recordFinalScores(_ scores: [String: SplitScores]) throws {
+        manifest.metrics.final.merge(scores) { $1 }
+        try directory.writeManifest(manifest)
+    }
+}
