@@ -72,7 +72,7 @@ enum FinalEvaluation {
 
     /// A fixed-width table: split, images, Top-1 Cls, MaxBoxAccV2, PxAP.
     static func table(_ rows: [(String, SplitScores)], title: String) -> String {
-        func cell(_ value: Double?) -> String { value.map { String(format: "%11.1f", $0) } ?? String(format: "%11@", "-") }
+        func cell(_ value: Double?) -> String { value.map { String(format: "%11.1f", $0) } ?? String(repeating: " ", count: 10) + "-" }
         var lines = [title, "split          images  Top-1 Cls  MaxBoxAccV2        PxAP"]
         for (name, scores) in rows {
             lines.append(name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%7d", scores.imageCount)

@@ -24,6 +24,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "After training, evaluate the last checkpoint on test and test-counter and print a table.")
     var test = false
     @Flag(help: "No progress bar and only warnings in the log.") var quiet = false
+    @Flag(help: "Start a new run even if --out already holds one (its files are replaced).") var overwrite = false
 
     @Option(help: "Dataset root (image ids are relative to it).") var dataRoot: String?
     @Option(help: "Metadata root holding <dataset>/<split>/ (default <data-root>/metadata).") var metadataRoot: String?
@@ -87,6 +88,11 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let config = try makeConfig()
+        let existing = RunDirectory(path: config.outputDirectory).manifestPath
+        if resume == nil && !overwrite && FileManager.default.fileExists(atPath: existing) {
+            throw ValidationError("\(config.outputDirectory) already holds a run (\(existing)); "
+                                  + "continue it with --resume \(config.outputDirectory), or pass --overwrite or another --out")
+        }
         let logger = TrainingConsole.logger(quiet: quiet)
         let trainer = try TrainingSetup.makeTrainer(config: config, packageVersion: WSOLCommand.configuration.version,
                                                     logger: logger)

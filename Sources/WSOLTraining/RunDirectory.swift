@@ -16,6 +16,12 @@ public struct RunManifest: Sendable, Equatable, Codable {
     public var status: String
     /// Finished epochs, best epoch and score, final test scores.
     public var metrics: RunMetrics
+
+    public init(config: TrainingConfig, seed: UInt64, packageVersion: String, dataFingerprint: String,
+                status: String, metrics: RunMetrics) {
+        (self.config, self.seed, self.packageVersion) = (config, seed, packageVersion)
+        (self.dataFingerprint, self.status, self.metrics) = (dataFingerprint, status, metrics)
+    }
 }
 
 /// The metrics part of the manifest.
@@ -26,6 +32,8 @@ public struct RunMetrics: Sendable, Equatable, Codable {
     public var bestScore: Double?
     /// Final evaluations by split name (`test`, `test-counter`), filled by `wsol train --test`.
     public var final: [String: SplitScores] = [:]
+
+    public init() {}
 }
 
 /// The files of one run, all written atomically.

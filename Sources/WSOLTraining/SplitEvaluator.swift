@@ -19,6 +19,11 @@ public struct SplitScores: Sendable, Equatable, Codable {
     /// PxAP when the split has masks (SynthWSOL, OpenImages).
     public var pxap: Double?
     public var imageCount: Int
+
+    public init(top1Accuracy: Double, maxBoxAccV2: Double?, maxBoxAccByIoU: [Double]?, pxap: Double?, imageCount: Int) {
+        (self.top1Accuracy, self.maxBoxAccV2, self.maxBoxAccByIoU) = (top1Accuracy, maxBoxAccV2, maxBoxAccByIoU)
+        (self.pxap, self.imageCount) = (pxap, imageCount)
+    }
 }
 
 /// Evaluates models on one split: images resized to `inputSize` (no crop, methods.md §2.4), the
