@@ -110,6 +110,7 @@ extension Tensor {
 
     private static func compare(_ a: Tensor, _ b: Tensor, _ test: (Float, Float) -> Bool) -> Tensor {
         withNoGrad {
+            // Under withNoGrad the recording autoclosure is never evaluated: masks have no op.
             mapBinary(a, b, name: "compare", recording: .add(a, b)) { test($0, $1) ? 1 : 0 }.markedConstant()
         }
     }
