@@ -78,10 +78,12 @@ final class PoolingBackwardPlan: @unchecked Sendable {
     let forward: PlainPlan?
     let backward: PlainPlan
     let recomputedOutput: DNNLMemory?
+    private let shape: PoolingShape
     let divisorFix: AverageDivisorFix?
 
     init(_ g: Pool2dGeometry) {
         let shape = PoolingShape(g)
+        self.shape = shape
         let forwardDescriptor = shape.forwardDescriptor()
         let backwardDescriptor = shape.backwardDescriptor(hint: forwardDescriptor)
         let views = [DNNL_ARG_DIFF_DST: shape.destination, DNNL_ARG_DIFF_SRC: shape.source]
@@ -90,7 +92,8 @@ final class PoolingBackwardPlan: @unchecked Sendable {
             forward = PlainPlan(
                 forwardDescriptor, views: [DNNL_ARG_SRC: shape.source],
                 scratch: [DNNL_ARG_WORKSPACE: workspace])
-            recomputedOutput = DNNLMemory(shape.destination, allocate: true)
+            // Lives in the shared scratch arena (slot 0; pooling plans use no other slot).
+            recomputedOutput = DNNLMemory(shape.destination, allocate: false)
         } else {
             forward = nil
             recomputedOutput = nil
@@ -112,6 +115,9 @@ final class PoolingBackwardPlan: @unchecked Sendable {
                 ])
             return
         }
+        var destination = shape.destination
+        let bytes = dnnl_memory_desc_get_size(&destination)
+        recomputedOutput.bind(DNNLEngine.shared.scratch.buffer(slot: 0, bytes: bytes))
         forward.run(stream, [DNNL_ARG_SRC: UnsafeRawPointer(input)], extra: [DNNL_ARG_DST: recomputedOutput])
         backward.run(
             stream,
