@@ -36,7 +36,7 @@ struct ConvolutionShape {
             && g.strideWidth == 1 && g.inputHeight * g.inputWidth >= 28 * 28
         switch pass {
         case .forward, .backwardWeights: return largePointwise
-        case .backwardData: return largePointwise || g.inputChannels / g.groups < 8
+        case .backwardData: return largePointwise || (g.groups == 1 && g.inputChannels < 8)
         }
     }
 
