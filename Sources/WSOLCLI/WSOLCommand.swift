@@ -11,6 +11,11 @@ public struct WSOLCommand: ParsableCommand {
             // Keep one subcommand per line (merges stay trivial).
             VersionCommand.self,
             BenchCommand.self,
+            ImportWeightsCommand.self,
+            FetchAssetsCommand.self,
+            EvaluateCommand.self,
+            ImportCommand.self,
+            SynthCommand.self,
         ]
     )
     public init() {}

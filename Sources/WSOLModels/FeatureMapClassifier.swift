@@ -1,0 +1,59 @@
+//! The contract between models and localization methods: a classifier whose intermediate
+//! feature maps can be read (and, for ablation methods, replaced) by layer name.
+import TensorCore
+import TensorNN
+
+/// What a forward pass of a ``FeatureMapClassifier`` returns.
+public struct ClassifierOutput {
+    /// Class scores before softmax, `[N, K]`.
+    public var logits: Tensor
+    /// The captured intermediate outputs by layer name, each `[N, C, h, w]` (recorded for autodiff
+    /// unless run under `withNoGrad`, so `gradients(of:wrt:)` gives d(score)/d(feature map)).
+    public var features: [String: Tensor]
+
+    public init(logits: Tensor, features: [String: Tensor]) {
+        self.logits = logits
+        self.features = features
+    }
+}
+
+/// A classifier whose feature maps are addressable by name (torchvision module paths such as
+/// `features.18`, `layer4`, `Mixed_6e`), so that any CAM method can read any layer.
+public protocol FeatureMapClassifier: Module {
+    /// The addressable layers, from input to output.
+    var featureLayerNames: [String] { get }
+    /// The layer class activation maps use by default (the last spatial layer).
+    var defaultCAMLayer: String { get }
+    /// Number of classes K.
+    var classCount: Int { get }
+
+    /// Runs the network on `input` `[N, 3, H, W]` (normalised as the model expects).
+    /// - Parameters:
+    ///   - capture: layer names whose outputs are returned in `features`.
+    ///   - replacing: if given, the output of `layer` is replaced by `value` (same shape) and the
+    ///     network continues from it (Ablation-CAM zeroes channels this way).
+    func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput
+}
+
+extension FeatureMapClassifier {
+    /// Logits only, `[N, K]`.
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        forward(input, capture: [], replacing: nil).logits
+    }
+
+    /// Runs the network and captures the given layers.
+    public func forward(_ input: Tensor, capture: Set<String>) -> ClassifierOutput {
+        forward(input, capture: capture, replacing: nil)
+    }
+}
+
+/// A classifier whose head is global average pooling followed by a linear map on ``camLayer``'s
+/// output: the classic CAM set-up, `CAM_c = Σ_d W[c, d] · F_d`.
+public protocol GAPLinearClassifier: FeatureMapClassifier {
+    /// The layer whose output feeds GAP + linear (`[N, D, h, w]`).
+    var camLayer: String { get }
+    /// Linear weights `[K, D]`.
+    var classifierWeight: Tensor { get }
+    /// Linear bias `[K]`, if any.
+    var classifierBias: Tensor? { get }
+}
