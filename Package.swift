@@ -65,7 +65,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLModelsTests", dependencies: ["WSOLModels", "TensorTestSupport"]),
         .testTarget(name: "WSOLLocalizationTests", dependencies: ["WSOLLocalization", "TensorTestSupport"]),
-        .testTarget(name: "WSOLEvaluationTests", dependencies: ["WSOLEvaluation", "TensorTestSupport"],
+        .testTarget(name: "WSOLEvaluationTests", dependencies: ["WSOLEvaluation", "WSOLData", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),

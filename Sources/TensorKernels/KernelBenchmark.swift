@@ -1,4 +1,9 @@
 //! Timing helpers for `wsol bench engine`: median wall time of a kernel on random data.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Which convolution pass to time.
 public enum ConvolutionPass: String, CaseIterable, Sendable {
@@ -9,6 +14,12 @@ public enum ConvolutionPass: String, CaseIterable, Sendable {
 /// minimum estimates the uncontended speed when other processes share the cores.
 public enum BenchmarkStatistic: Sendable { case median, minimum }
 
+/// What the timings measure. Wall time is what a user waits for. Process CPU time (all threads)
+/// ignores the time other processes hold the cores, so single-threaded runs (`OMP_NUM_THREADS=1`)
+/// on a shared machine still give the uncontended speed; with several threads it also counts
+/// OpenMP's spin-waiting.
+public enum BenchmarkClock: Sendable { case wall, processCPU }
+
 /// Median-of-repeats timings of single kernels. Buffers are allocated and filled once; the first
 /// call (primitive creation, page faults) is a warm-up and is not timed.
 public enum KernelBenchmark {
@@ -17,34 +28,34 @@ public enum KernelBenchmark {
     public static func conv(
         _ geometry: Conv2dGeometry, pass: ConvolutionPass = .forward,
         kernels: any KernelSet = Kernels.accelerated, repeats: Int = 10,
-        statistic: BenchmarkStatistic = .median
+        statistic: BenchmarkStatistic = .median, clock: BenchmarkClock = .wall
     ) -> Double {
         let buffers = ConvolutionBuffers(geometry)
-        return seconds(repeats: repeats, statistic) { buffers.run(pass, on: kernels) }
+        return seconds(repeats: repeats, statistic, clock: clock) { buffers.run(pass, on: kernels) }
     }
 
     /// Median seconds of the oneDNN convolution primitive alone, without the reorders between
     /// plain NCHW and its blocked layouts (`conv(...)` minus this is the reorder cost).
     public static func convPrimitiveOnly(
         _ geometry: Conv2dGeometry, pass: ConvolutionPass = .forward, repeats: Int = 10,
-        statistic: BenchmarkStatistic = .median
+        statistic: BenchmarkStatistic = .median, clock: BenchmarkClock = .wall
     ) -> Double {
         let buffers = ConvolutionBuffers(geometry)
         buffers.run(pass, on: DNNLKernels())  // binds the plan's memories to `buffers`
         let run = DNNLKernels.primitiveOnlyRunner(geometry, pass: pass)
-        return withExtendedLifetime(buffers) { seconds(repeats: repeats, statistic, run) }
+        return withExtendedLifetime(buffers) { seconds(repeats: repeats, statistic, clock: clock, run) }
     }
 
     /// Median seconds of `C = op(A) op(B)` for row-major m x k by k x n on `kernels`.
     public static func gemm(
         m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
         kernels: any KernelSet = Kernels.accelerated, repeats: Int = 10,
-        statistic: BenchmarkStatistic = .median
+        statistic: BenchmarkStatistic = .median, clock: BenchmarkClock = .wall
     ) -> Double {
         let a = filled(m * k)
         let b = filled(k * n)
         var c = [Float](repeating: 0, count: m * n)
-        return seconds(repeats: repeats, statistic) {
+        return seconds(repeats: repeats, statistic, clock: clock) {
             kernels.gemm(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
                 a: a, lda: transposeA ? m : k, b: b, ldb: transposeB ? k : n, beta: 0, c: &c, ldc: n)
@@ -57,13 +68,33 @@ public enum KernelBenchmark {
     }
 
     /// Runs `body` once untimed, then `repeats` timed times; returns `statistic` in seconds.
-    public static func seconds(repeats: Int, _ statistic: BenchmarkStatistic, _ body: () -> Void) -> Double {
+    public static func seconds(
+        repeats: Int, _ statistic: BenchmarkStatistic, clock: BenchmarkClock = .wall, _ body: () -> Void
+    ) -> Double {
+        if clock == .processCPU { return cpuSeconds(repeats: repeats, statistic, body) }
         body()
-        let clock = ContinuousClock()
+        let wallClock = ContinuousClock()
         var samples: [Double] = []
         for _ in 0..<max(1, repeats) {
-            let elapsed = clock.measure(body)
+            let elapsed = wallClock.measure(body)
             samples.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        samples.sort()
+        return statistic == .median ? samples[samples.count / 2] : samples[0]
+    }
+
+    private static func cpuSeconds(repeats: Int, _ statistic: BenchmarkStatistic, _ body: () -> Void) -> Double {
+        func now() -> Double {
+            var time = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+            return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+        }
+        body()
+        var samples: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            let start = now()
+            body()
+            samples.append(now() - start)
         }
         samples.sort()
         return statistic == .median ? samples[samples.count / 2] : samples[0]

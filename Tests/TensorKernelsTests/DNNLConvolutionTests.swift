@@ -29,6 +29,7 @@ import Testing
         make(2, 32, 8, 8, 64, 3, 3, stride: 1, padding: 1),  // wide: blocked layouts + reorders
         make(1, 64, 7, 7, 32, 1, 1, stride: 1, padding: 0),
         make(3, 16, 6, 5, 16, 3, 3, stride: 2, padding: 0, dilation: 2),
+        make(1, 8, 28, 29, 8, 1, 1, stride: 1, padding: 0),  // large 1x1: plain layouts (no reorders)
     ]
 
     static func make(
@@ -149,5 +150,38 @@ extension Conv2dGeometry: CustomTestStringConvertible {
     public var testDescription: String {
         "n\(batch) \(inputChannels)x\(inputHeight)x\(inputWidth)->\(outputChannels) k\(kernelHeight)x\(kernelWidth) "
             + "s\(strideHeight) p\(paddingHeight)x\(paddingWidth) d\(dilationHeight) g\(groups)"
+    }
+}
+
+@Suite struct DNNLDegenerateShapeTests {
+    @Test func emptyBatchGivesZeroWeightGradients() {
+        // Batch 0: there is nothing to sum, so dW = 0 and db = 0 (and no oneDNN primitive is built).
+        let g = Conv2dGeometry(batch: 0, inputChannels: 2, inputHeight: 4, inputWidth: 4, outputChannels: 3,
+                               kernelHeight: 3, kernelWidth: 3)
+        let (dw, db) = outputs(g.weightCount, g.outputChannels) {
+            DNNLKernels().conv2dBackwardWeights(g, input: [], outputGradient: [], weightGradient: $0, biasGradient: $1)
+        }
+        expectClose(dw, [Float](repeating: 0, count: 54))
+        expectClose(db, [0, 0, 0])
+    }
+
+    @Test func emptyBatchNormIsANoOp() {
+        let g = BatchNormGeometry(batch: 0, channels: 2, spatial: 4)
+        let y = output(0) { DNNLKernels().batchNormForwardInference(g, input: [], scale: [1, 1], shift: [0, 0],
+                                                                    mean: [0, 0], variance: [1, 1], output: $0) }
+        #expect(y.isEmpty)
+    }
+}
+
+@Suite struct DNNLMisuseTests {
+    @Test func kernelLargerThanPaddedInputStops() async {
+        // 5x5 kernel on a 3x3 image without padding: output size (3 - 5) / 1 + 1 = -1, a caller bug.
+        await #expect(processExitsWith: .failure) {
+            let g = Conv2dGeometry(batch: 1, inputChannels: 1, inputHeight: 3, inputWidth: 3, outputChannels: 1,
+                                   kernelHeight: 5, kernelWidth: 5)
+            var y = [Float](repeating: 0, count: 1)
+            DNNLKernels().conv2dForward(g, input: [Float](repeating: 0, count: 9),
+                                        weight: [Float](repeating: 0, count: 25), bias: nil, output: &y)
+        }
     }
 }

@@ -36,9 +36,9 @@ import Testing
     }
 
     @Test func pointwiseUsesPlainLayoutsWithoutReorders() {
-        // 1x1 convolutions run on plain nchw (ConvolutionShape.prefersPlainLayout): no reorders.
+        // Stride-1 1x1 convolutions on at least 28x28 run on plain nchw (prefersPlainLayout): no reorders.
         let g = Conv2dGeometry(
-            batch: 2, inputChannels: 64, inputHeight: 7, inputWidth: 7, outputChannels: 32,
+            batch: 1, inputChannels: 32, inputHeight: 28, inputWidth: 28, outputChannels: 16,
             kernelHeight: 1, kernelWidth: 1)
         let plan = ConvolutionForwardPlan(ConvolutionKey(geometry: g, withBias: false))
         #expect(!plan.source.needsReorder && !plan.weights.needsReorder && !plan.destination.needsReorder)
@@ -54,5 +54,22 @@ import Testing
         #expect(!ConvolutionShape.prefersPlainLayout(stem, .forward))
         #expect(ConvolutionShape.prefersPlainLayout(stem, .backwardData))
         #expect(!ConvolutionShape.prefersPlainLayout(stem, .backwardWeights))
+        // 1x1 at 14x14, or strided, stays blocked; at 28x28 it goes plain.
+        let pointwise14 = Conv2dGeometry(
+            batch: 8, inputChannels: 1024, inputHeight: 14, inputWidth: 14, outputChannels: 256,
+            kernelHeight: 1, kernelWidth: 1)
+        var strided = pointwise14
+        strided.inputHeight = 28
+        strided.inputWidth = 28
+        strided.strideHeight = 2
+        strided.strideWidth = 2
+        var pointwise28 = pointwise14
+        pointwise28.inputHeight = 28
+        pointwise28.inputWidth = 28
+        for pass in ConvolutionPass.allCases {
+            #expect(!ConvolutionShape.prefersPlainLayout(pointwise14, pass))
+            #expect(!ConvolutionShape.prefersPlainLayout(strided, pass))
+            #expect(ConvolutionShape.prefersPlainLayout(pointwise28, pass))
+        }
     }
 }

@@ -69,7 +69,7 @@ import WSOLData
         for path in ["train/cat/1.jpg", "train/dog/2.png"] {
             try FileManager.default.createDirectory(atPath: root + "/" + (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: root + "/" + path, contents: Data([1]))
+            _ = FileManager.default.createFile(atPath: root + "/" + path, contents: Data([1]))
         }
         var command = try ImportFolderCommand.parse(["--root", root, "--images", "train", "--dataset", "Pets"])
         try command.run()

@@ -94,6 +94,29 @@ import Testing
         #expect(error.description.contains("\(file):\(line): "))
     }
 
+    @Test func invalidUTF8IsReportedWithItsLine() throws {
+        try withTemporaryDirectory { directory in
+            try writeFiles(cubStyle, in: directory)
+            // Line 2 holds the byte 0xFF, which never occurs in UTF-8.
+            let bytes = Data("001.A/a.jpg\n002.B/b".utf8) + Data([0xFF]) + Data(".jpg\n".utf8)
+            try bytes.write(to: URL(fileURLWithPath: directory + "/image_ids.txt"))
+            #expect(throws: MetadataError(path: directory + "/image_ids.txt", line: 2, reason: "not valid UTF-8 text")) {
+                try WSOLMetadata.read(directory: directory)
+            }
+        }
+    }
+
+    @Test func byteOrderMarkAndNonASCIIIdsAreRead() throws {
+        var files = cubStyle
+        files["image_ids.txt"] = "\u{FEFF}001.A/a.jpg\n002.B/b.jpg"
+        files["class_labels.txt"] = "001.A/a.jpg, 0 \n002.B/b.jpg,1"  // blanks around a number are fine
+        #expect(try read(files).classLabels["001.A/a.jpg"] == 0)
+        let accented = try read([
+            "image_ids.txt": "oiseaux/mésange bleue.jpg", "class_labels.txt": "oiseaux/mésange bleue.jpg,2",
+        ])
+        #expect(accented.imageIDs == ["oiseaux/mésange bleue.jpg"] && accented.classLabels.count == 1)
+    }
+
     @Test func ignorePathOnLaterMaskLineIsAnError() throws {
         let error = try #require(try readError([
             "image_ids.txt": "a.jpg",

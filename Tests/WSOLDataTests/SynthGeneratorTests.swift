@@ -43,6 +43,7 @@ import Testing
             #expect(a == b)
             var other = smallConfig
             other.seed = 8
+            (other.trainPerClass, other.valPerClass, other.testPerClass, other.testCounterPerClass) = (1, 0, 0, 0)
             try SynthGenerator(config: other).write(to: root + "/c")
             let c = try files(under: root + "/c")
             #expect(c["images/train/00_oval_red_solid/0000.png"] != a["images/train/00_oval_red_solid/0000.png"])

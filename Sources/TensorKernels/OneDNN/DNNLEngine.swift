@@ -20,6 +20,8 @@ final class DNNLEngine: Sendable {
 
     nonisolated(unsafe) let engine: dnnl_engine_t
     nonisolated(unsafe) let stream: dnnl_stream_t
+    /// Blocked-layout scratch copies; only touched inside `withStream`.
+    nonisolated(unsafe) let scratch = ScratchArena()
     private let executionLock = Mutex(())
 
     private init() {
@@ -158,6 +160,13 @@ final class DNNLPrimitiveDescriptor {
     }
 
     func makePrimitive() -> DNNLPrimitive { DNNLPrimitive(handle, name) }
+
+    /// oneDNN's name of the chosen implementation, e.g. `jit:avx512_core` or `simple_nchw:any`.
+    var implementationName: String {
+        var name: UnsafePointer<CChar>?
+        checkDNNL(dnnl_primitive_desc_query(handle, dnnl_query_impl_info_str, 0, &name), "query impl_info_str(\(self.name))")
+        return name.map { String(cString: $0) } ?? ""
+    }
 
     deinit { dnnl_primitive_desc_destroy(handle) }
 }

@@ -19,19 +19,24 @@ struct ConvolutionShape {
 
     /// When plain `nchw`/`oihw` descriptors beat `format_tag_any` + reorders, counting the reorders.
     ///
-    /// Measured with `KernelBenchmark` (release, min of 10, 1 OpenMP thread because the 2 cores
-    /// were shared with other builds; batch 8, ms total incl. reorders, blocked vs plain):
-    /// - 1x1 1024->256 at 14x14: fwd 11.3 vs 4.0, bwd-data 7.4 vs 4.9, bwd-weights 13.4 vs 6.4.
-    ///   A 1x1 convolution on nchw is a plain gemm as fast as the blocked kernel (209 vs 206
-    ///   GFLOP/s) and needs no reorders, so every pass of a 1x1 goes plain.
-    /// - 7x7/2 3->64 at 224 (the stem): bwd-data 182 vs 34 (the blocked kernel for 3 channels is
-    ///   poor); fwd 36 vs 37 and bwd-weights 13 vs 62 stay blocked.
-    /// - 3x3 (64@56, 256@14, 512@14): blocked wins every pass by 1.1-3x despite the reorders.
+    /// Measured with `KernelBenchmark` (release, 1 OpenMP thread, process CPU time, min of 10,
+    /// batch 8; ms including reorders, blocked vs plain, fwd / bwd-data / bwd-weights):
+    /// - 1x1 at 56x56 (64->256, 256->64): 6.8/6.8/8.4 vs 4.3/3.6/7.9 and 7.2/6.9/9.2 vs 3.7/3.5/9.0.
+    /// - 1x1 at 28x28 (128->512, 512->128, 512->256): plain wins or ties every pass
+    ///   (e.g. 5.3/6.0/6.2 vs 4.1/3.6/5.6). The reorders of large activations cost more than the
+    ///   blocked kernel gains; on nchw a 1x1 convolution is one plain gemm.
+    /// - 1x1 at 14x14 (1024->256): 4.5/4.0/5.4 vs 3.9/4.8/5.7 (mixed); at 7x7 (2048->512)
+    ///   4.4/5.0/6.3 vs 5.2/7.5/5.5; 1x1 stride 2 (512->1024, 28->14): 9.4/9.8/10.2 vs 11.6/9.9/9.9.
+    ///   These stay blocked.
+    /// - The stem (7x7/2, 3->64, 224): bwd-data 56 vs 22 (the blocked kernel for 3 channels is
+    ///   poor); fwd 12 vs 20 and bwd-weights 13 vs 28 stay blocked.
+    /// - 3x3 (64@56, 256@14, 512@14): blocked wins or ties (e.g. 64@56: 9.2/9.3/12.1 vs 12.3/16.9/24.5).
     static func prefersPlainLayout(_ g: Conv2dGeometry, _ pass: ConvolutionPass) -> Bool {
-        let pointwise = g.kernelHeight == 1 && g.kernelWidth == 1
+        let largePointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideHeight == 1
+            && g.strideWidth == 1 && g.inputHeight * g.inputWidth >= 28 * 28
         switch pass {
-        case .forward, .backwardWeights: return pointwise
-        case .backwardData: return pointwise || g.inputChannels / g.groups < 8
+        case .forward, .backwardWeights: return largePointwise
+        case .backwardData: return largePointwise || (g.groups == 1 && g.inputChannels < 8)
         }
     }
 
@@ -118,13 +123,13 @@ final class ConvolutionForwardPlan: @unchecked Sendable {
         primitive = descriptor.makePrimitive()
         source = TensorPort(
             plain: shape.source, chosen: descriptor.memoryDescriptor(dnnl_query_src_md),
-            direction: .input, name: "conv src")
+            direction: .input, slot: 0, name: "conv src")
         weights = TensorPort(
             plain: shape.weights, chosen: descriptor.memoryDescriptor(dnnl_query_weights_md),
-            direction: .input, name: "conv weights")
+            direction: .input, slot: 1, name: "conv weights")
         destination = TensorPort(
             plain: shape.destination, chosen: descriptor.memoryDescriptor(dnnl_query_dst_md),
-            direction: .output, name: "conv dst")
+            direction: .output, slot: 2, name: "conv dst")
         bias = key.withBias ? DNNLMemory(shape.bias, allocate: false) : nil
     }
 
@@ -161,13 +166,13 @@ final class ConvolutionBackwardDataPlan: @unchecked Sendable {
         primitive = descriptor.makePrimitive()
         outputGradient = TensorPort(
             plain: shape.destination, chosen: descriptor.memoryDescriptor(dnnl_query_diff_dst_md),
-            direction: .input, name: "conv diff_dst")
+            direction: .input, slot: 0, name: "conv diff_dst")
         weights = TensorPort(
             plain: shape.weights, chosen: descriptor.memoryDescriptor(dnnl_query_weights_md),
-            direction: .input, name: "conv weights")
+            direction: .input, slot: 1, name: "conv weights")
         inputGradient = TensorPort(
             plain: shape.source, chosen: descriptor.memoryDescriptor(dnnl_query_diff_src_md),
-            direction: .output, name: "conv diff_src")
+            direction: .output, slot: 2, name: "conv diff_src")
     }
 
     func run(
@@ -200,14 +205,14 @@ final class ConvolutionBackwardWeightsPlan: @unchecked Sendable {
         primitive = descriptor.makePrimitive()
         source = TensorPort(
             plain: shape.source, chosen: descriptor.memoryDescriptor(dnnl_query_src_md),
-            direction: .input, name: "conv src")
+            direction: .input, slot: 0, name: "conv src")
         outputGradient = TensorPort(
             plain: shape.destination, chosen: descriptor.memoryDescriptor(dnnl_query_diff_dst_md),
-            direction: .input, name: "conv diff_dst")
+            direction: .input, slot: 1, name: "conv diff_dst")
         weightGradient = TensorPort(
             plain: shape.weights,
             chosen: descriptor.memoryDescriptor(dnnl_query_diff_weights_md),
-            direction: .output, name: "conv diff_weights")
+            direction: .output, slot: 2, name: "conv diff_weights")
         biasGradient = key.withBias ? DNNLMemory(shape.bias, allocate: false) : nil
     }
 
@@ -234,10 +239,20 @@ final class ConvolutionBackwardWeightsPlan: @unchecked Sendable {
 }
 
 extension DNNLKernels {
+    /// False for shapes oneDNN cannot describe (a zero dimension), which the reference handles
+    /// trivially; a negative output size is a caller bug and stops here with the geometry.
+    static func isNonEmpty(_ g: Conv2dGeometry) -> Bool {
+        precondition(g.outputHeight >= 0 && g.outputWidth >= 0, "conv2d: kernel larger than padded input in \(g)")
+        return g.inputCount > 0 && g.outputCount > 0 && g.weightCount > 0
+    }
+
     public func conv2dForward(
         _ geometry: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
     ) {
+        guard Self.isNonEmpty(geometry) else {
+            return ReferenceKernels().conv2dForward(geometry, input: input, weight: weight, bias: bias, output: output)
+        }
         let key = ConvolutionKey(geometry: geometry, withBias: bias != nil)
         let plan = DNNLCaches.shared.convolutionForward.plan(for: key) { ConvolutionForwardPlan(key) }
         DNNLEngine.shared.withStream { plan.run(input: input, weight: weight, bias: bias, output: output, stream: $0) }
@@ -247,6 +262,10 @@ extension DNNLKernels {
         _ geometry: Conv2dGeometry, outputGradient: UnsafePointer<Float>,
         weight: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>
     ) {
+        guard Self.isNonEmpty(geometry) else {
+            return ReferenceKernels().conv2dBackwardData(
+                geometry, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
+        }
         let plan = DNNLCaches.shared.convolutionBackwardData.plan(for: geometry) {
             ConvolutionBackwardDataPlan(geometry)
         }
@@ -259,6 +278,11 @@ extension DNNLKernels {
         _ geometry: Conv2dGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?
     ) {
+        guard Self.isNonEmpty(geometry) else {
+            return ReferenceKernels().conv2dBackwardWeights(
+                geometry, input: input, outputGradient: outputGradient, weightGradient: weightGradient,
+                biasGradient: biasGradient)
+        }
         let key = ConvolutionKey(geometry: geometry, withBias: biasGradient != nil)
         let plan = DNNLCaches.shared.convolutionBackwardWeights.plan(for: key) { ConvolutionBackwardWeightsPlan(key) }
         DNNLEngine.shared.withStream {

@@ -14,13 +14,13 @@ public struct DNNLKernels: KernelSet {
 
     /// Row-major sgemm through `dnnl_sgemm`, or `cblas_sgemm` (OpenBLAS) for tiny products.
     ///
-    /// Rule: `m * n * k < 4096` goes to OpenBLAS, which has the lower fixed cost; everything else to
-    /// oneDNN. Measured with `KernelBenchmark.gemm` (release, min of 15, 1 OpenMP thread as the
-    /// machine was shared; GFLOP/s oneDNN vs OpenBLAS): 2x3x4 0.2 vs 0.8; 32^3 123 vs 91;
-    /// 128^3 250 vs 117; 512^3 231 vs 119; 8x1000x2048 (NT, a classifier) 104 vs 57;
-    /// 1568x256x2304 178 vs 38; 4096x4096x16 93 vs 22. With 2 threads oneDNN reached 466 GFLOP/s
-    /// at 512^3 (OpenBLAS 184 at best). Both libraries use the same OpenMP runtime (libgomp), so
-    /// neither oversubscribes the cores.
+    /// Rule: `m * n * k < 4096` goes to OpenBLAS, which has the lower fixed cost (2x3x4: 0.8 vs 0.2
+    /// GFLOP/s wall time, i.e. ~100 ns less per call); everything else to oneDNN, whose AVX-512
+    /// kernels are about twice as fast as this OpenBLAS build. Measured with `KernelBenchmark.gemm`
+    /// (release, 1 OpenMP thread, process CPU time, min of 15; GFLOP/s oneDNN vs OpenBLAS):
+    /// 32^3 62 vs 56; 128^3 241 vs 115; 512^3 232 vs 114; 1024^3 222 vs 112; 8x1000x2048 (NT, a
+    /// classifier) 98 vs 52; 1568x256x2304 215 vs 109; 4096x4096x16 131 vs 59. Both libraries use
+    /// the same OpenMP runtime (libgomp), so neither oversubscribes the cores.
     public func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -55,6 +55,7 @@ final class DNNLCaches: Sendable {
     let convolutionForward = PrimitiveCache<ConvolutionKey, ConvolutionForwardPlan>()
     let convolutionBackwardData = PrimitiveCache<Conv2dGeometry, ConvolutionBackwardDataPlan>()
     let convolutionBackwardWeights = PrimitiveCache<ConvolutionKey, ConvolutionBackwardWeightsPlan>()
+    let poolingRoute = PrimitiveCache<Pool2dGeometry, PoolingRoute>()
     let poolingForward = PrimitiveCache<Pool2dGeometry, PoolingForwardPlan>()
     let poolingBackward = PrimitiveCache<Pool2dGeometry, PoolingBackwardPlan>()
     let batchNorm = PrimitiveCache<BatchNormKey, PlainPlan>()

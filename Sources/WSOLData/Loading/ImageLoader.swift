@@ -132,12 +132,13 @@ private final class ResultSlots: @unchecked Sendable {
     func values() -> [BadImage] { lock.withLock { slots.compactMap { $0 } } }
 }
 
-/// Images skipped while building batches, shared by the worker threads.
+/// Images skipped while building batches, shared by the worker threads; each file once, however
+/// many epochs met it.
 final class SkippedImages: @unchecked Sendable {
     private let lock = NSLock()
-    private var images: [BadImage] = []
+    private var images: [String: BadImage] = [:]
 
-    func append(_ image: BadImage) { lock.withLock { images.append(image) } }
+    func append(_ image: BadImage) { lock.withLock { images[image.path] = image } }
 
-    func sorted() -> [BadImage] { lock.withLock { images.sorted { $0.path < $1.path } } }
+    func sorted() -> [BadImage] { lock.withLock { images.values.sorted { $0.path < $1.path } } }
 }

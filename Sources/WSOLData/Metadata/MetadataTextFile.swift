@@ -5,7 +5,7 @@ import Foundation
 struct MetadataRecord {
     /// 1-based line number in the file.
     var line: Int
-    var fields: [Substring]
+    var fields: [String]
 }
 
 /// A metadata text file as records, with helpers that throw errors naming the file and line.
@@ -16,24 +16,52 @@ struct MetadataTextFile {
     /// Reads `path`. Blank lines are skipped (so a missing or present trailing newline is the same);
     /// `\r\n` line ends and a UTF-8 byte-order mark are accepted. Fields are not trimmed: an image id
     /// may legitimately contain spaces, so only numeric fields tolerate surrounding blanks.
+    ///
+    /// Splits the raw bytes (`\n` and `,` are single bytes in UTF-8 and never part of a multi-byte
+    /// character) and validates each field as UTF-8: several times faster than splitting a `String`
+    /// by `Character`, which matters for ILSVRC's 1.28 million train lines.
     init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw MetadataError(path: path, reason: "cannot read file")
         }
-        guard var text = String(data: data, encoding: .utf8) else {
-            throw MetadataError(path: path, reason: "not valid UTF-8 text")
-        }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var records: [MetadataRecord] = []
-        // "\r\n" is a single Character in Swift, so it must be named as a separator of its own.
-        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-        for (index, line) in lines.enumerated() {
-            if line.isEmpty { continue }
-            records.append(MetadataRecord(line: index + 1,
-                                          fields: line.split(separator: ",", omittingEmptySubsequences: false)))
+        var badLine: Int?
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            var lineNumber = 1
+            while start < bytes.count, badLine == nil {
+                var end = start
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                var contentEnd = end
+                if contentEnd > start, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+                if contentEnd > start {
+                    if let fields = Self.fields(bytes, start, contentEnd) {
+                        records.append(MetadataRecord(line: lineNumber, fields: fields))
+                    } else {
+                        badLine = lineNumber
+                    }
+                }
+                start = end + 1
+                lineNumber += 1
+            }
         }
+        if let badLine { throw MetadataError(path: path, line: badLine, reason: "not valid UTF-8 text") }
         self.path = path
         self.records = records
+    }
+
+    /// The comma-separated fields of `bytes[start..<end]`, or nil if one is not valid UTF-8.
+    private static func fields(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [String]? {
+        var fields: [String] = []
+        var fieldStart = start
+        for index in start...end where index == end || bytes[index] == 0x2C {
+            guard let field = String(validating: UnsafeBufferPointer(rebasing: bytes[fieldStart..<index]),
+                                     as: UTF8.self) else { return nil }
+            fields.append(field)
+            fieldStart = index + 1
+        }
+        return fields
     }
 
     /// An error at `line` of this file.
@@ -50,8 +78,9 @@ struct MetadataTextFile {
 
     /// Parses an integer field (surrounding blanks allowed).
     func integer(_ record: MetadataRecord, field: Int, name: String) throws -> Int {
-        let text = record.fields[field].trimmingCharacters(in: .whitespaces)
-        guard let value = Int(text) else {
+        let text = record.fields[field]
+        // Trimming only on failure keeps the common case fast.
+        guard let value = Int(text) ?? Int(text.trimmingCharacters(in: .whitespaces)) else {
             throw error(record.line, "\(name) '\(record.fields[field])' is not an integer")
         }
         return value
@@ -59,8 +88,8 @@ struct MetadataTextFile {
 
     /// Parses a finite decimal number field (surrounding blanks allowed).
     func number(_ record: MetadataRecord, field: Int, name: String) throws -> Double {
-        let text = record.fields[field].trimmingCharacters(in: .whitespaces)
-        guard let value = Double(text), value.isFinite else {
+        let text = record.fields[field]
+        guard let value = Double(text) ?? Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
             throw error(record.line, "\(name) '\(record.fields[field])' is not a finite number")
         }
         return value
@@ -68,7 +97,7 @@ struct MetadataTextFile {
 
     /// The image id in field 0, which must not be empty.
     func imageID(_ record: MetadataRecord) throws -> String {
-        let id = String(record.fields[0])
+        let id = record.fields[0]
         guard !id.isEmpty else { throw error(record.line, "empty image id") }
         return id
     }

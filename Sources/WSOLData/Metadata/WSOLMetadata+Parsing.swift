@@ -100,8 +100,8 @@ extension WSOLMetadata {
             try file.expectFieldCount(record, 3,
                                       layout: "mask line image_id,mask_path,ignore_path like line \(file.records[0].line)")
             let id = try file.imageID(record)
-            let maskPath = String(record.fields[1])
-            let ignorePath = String(record.fields[2])
+            let maskPath = record.fields[1]
+            let ignorePath = record.fields[2]
             guard !maskPath.isEmpty else { throw file.error(record.line, "empty mask path") }
             if masks[id] != nil {
                 guard ignorePath.isEmpty else {

@@ -9,7 +9,7 @@ extension SynthGenerator {
         let entries = (try? manager.contentsOfDirectory(atPath: directory)) ?? []
         if !entries.isEmpty {
             guard overwrite else {
-                throw MetadataError(path: directory, reason: "output directory is not empty (use overwrite to replace a previous run)")
+                throw MetadataError(path: directory, reason: "output directory is not empty (allow overwriting, --overwrite in the CLI, to replace a previous SynthWSOL run)")
             }
             for owned in ["images", "masks", "metadata/\(Self.datasetName)", Self.recordFileName] {
                 let target = (directory as NSString).appendingPathComponent(owned)

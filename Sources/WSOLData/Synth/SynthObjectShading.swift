@@ -18,6 +18,11 @@ struct PreparedObject {
     private let partPattern: PartPattern
     private let partCos: Float
     private let partSin: Float
+    /// How strongly the pattern is drawn: 0 for parts under ~1.5 px radius, where it could not be
+    /// resolved and would only darken the colour into mud; 1 from 4 px on.
+    private let patternStrength: Float
+    /// Width in pixels of the part's dark rim (none on tiny parts, where it would hide the colour).
+    private let partRimWidth: Float
 
     /// Light from the upper left, towards the viewer (image frame, y down).
     private static let light = normalised(SIMD3<Float>(-0.45, -0.55, 0.7))
@@ -35,6 +40,9 @@ struct PreparedObject {
         self.partPattern = partPattern
         partCos = cos(object.part?.angle ?? 0)
         partSin = sin(object.part?.angle ?? 0)
+        let partRadiusPixels = (object.part?.radius ?? 0) * object.radius
+        patternStrength = SynthNoise.smoothstep(1.5, 4, partRadiusPixels)
+        partRimWidth = partRadiusPixels > 2.5 ? 0.6 : 0
     }
 
     private static func normalised(_ vector: SIMD3<Float>) -> SIMD3<Float> {
@@ -78,9 +86,9 @@ struct PreparedObject {
             if distance < 1 {
                 isPart = true
                 colour = patternColour(pu: pu, pv: pv, distance: distance)
-                // A thin darker rim (about 0.6 px) outlines the mark.
+                // A thin darker rim outlines the mark.
                 let rimPixels = (1 - distance) * part.radius * object.radius
-                if rimPixels < 0.6 { colour *= 0.7 + 0.5 * rimPixels }
+                if rimPixels < partRimWidth { colour *= 0.7 + 0.3 * rimPixels / partRimWidth }
             }
         }
         colour = shaded(colour, u: u, v: v, edge: edge, x: x, y: y)
@@ -131,7 +139,7 @@ struct PreparedObject {
         case .checker:
             dark = SynthNoise.smoothstep(-0.15, 0.15, sin(Float.pi * 1.8 * a) * sin(Float.pi * 1.8 * b))
         }
-        return partColour.mixed(with: SynthColour(0.06, 0.06, 0.08), dark)
+        return partColour.mixed(with: SynthColour(0.06, 0.06, 0.08), dark * patternStrength)
     }
 
     /// Dome lighting (the body as a bump whose height falls to 0 at its edge), a small specular

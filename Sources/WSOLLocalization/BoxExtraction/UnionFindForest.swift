@@ -1,0 +1,216 @@
+//! Union-find over pixels with per-component extents, on caller-owned memory.
+
+/// One `Int32` field of the per-root records, stored interleaved (8 fields per root) so that
+/// activating or merging a root touches one cache line rather than eight arrays.
+struct RecordField {
+    let base: UnsafeMutablePointer<Int32>
+    @inline(__always) subscript(_ root: Int) -> Int32 {
+        get { base[root &<< 3] }
+        nonmutating set { base[root &<< 3] = newValue }
+    }
+}
+
+/// A union-find forest over the pixels of a `width x height` image, each root carrying its
+/// component's inclusive extent, raster-first pixel, size, an edge flag and a score version.
+///
+/// All fields live in one caller-provided `Int32` buffer (``requiredCapacity(pixelCount:)``
+/// elements) so a sweep reuses its memory from map to map without reallocating: the parent array
+/// (`-1` = pixel not added yet), eight interleaved fields per pixel, then the re-scoring marks. Pixels are added one at a
+/// time (``activate(_:)``) and merged with ``union(_:_:)`` / ``link(_:_:)`` (by size, with path
+/// halving in ``find(_:)``).
+struct UnionFindForest {
+    static func requiredCapacity(pixelCount: Int) -> Int { pixelCount * 10 }
+
+    let width: Int
+    let height: Int
+    let parent: UnsafeMutablePointer<Int32>
+    let size: RecordField
+    let minX: RecordField
+    let minY: RecordField
+    let maxX: RecordField
+    let maxY: RecordField
+    /// Raster index of the component's first pixel (the smallest index).
+    let start: RecordField
+    /// 1 if the component touches the image edge (used for holes).
+    let touchesEdge: RecordField
+    /// Bumped whenever a root's score is recomputed; heap entries with an older version are stale.
+    let version: RecordField
+    /// The last evaluation step at which a root was re-scored (de-duplicates re-scoring).
+    let mark: UnsafeMutablePointer<Int32>
+
+    /// Carves the fields out of `memory` (at least ``requiredCapacity(pixelCount:)`` elements) and
+    /// marks every pixel inactive.
+    init(memory: UnsafeMutablePointer<Int32>, width: Int, height: Int) {
+        let count = width * height
+        self.width = width
+        self.height = height
+        parent = memory
+        let records = memory + count
+        size = RecordField(base: records)
+        minX = RecordField(base: records + 1)
+        minY = RecordField(base: records + 2)
+        maxX = RecordField(base: records + 3)
+        maxY = RecordField(base: records + 4)
+        start = RecordField(base: records + 5)
+        touchesEdge = RecordField(base: records + 6)
+        version = RecordField(base: records + 7)
+        mark = memory + 9 * count
+        parent.update(repeating: -1, count: count)
+    }
+
+    /// Whether `pixel` has been added.
+    @inline(__always)
+    func isActive(_ pixel: Int) -> Bool { parent[pixel] >= 0 }
+
+    /// Adds `pixel` as a singleton component.
+    @inline(__always)
+    func activate(_ pixel: Int) {
+        let x = Int32(pixel % width), y = Int32(pixel / width)
+        parent[pixel] = Int32(pixel)
+        size[pixel] = 1
+        minX[pixel] = x; maxX[pixel] = x
+        minY[pixel] = y; maxY[pixel] = y
+        start[pixel] = Int32(pixel)
+        let onEdge = x == 0 || y == 0 || Int(x) == width - 1 || Int(y) == height - 1
+        touchesEdge[pixel] = onEdge ? 1 : 0
+        version[pixel] = 0
+        mark[pixel] = -1
+    }
+
+    @inline(__always)
+    func find(_ pixel: Int) -> Int {
+        var node = pixel
+        while Int(parent[node]) != node {
+            let grandparent = parent[Int(parent[node])]
+            parent[node] = grandparent
+            node = Int(grandparent)
+        }
+        return node
+    }
+
+    /// Merges the components of `a` and `b`; returns the surviving root and the absorbed root
+    /// (`nil` when they were already one component).
+    @inline(__always)
+    func union(_ a: Int, _ b: Int) -> (root: Int, absorbed: Int?) {
+        let rootA = find(a), rootB = find(b)
+        if rootA == rootB { return (rootA, nil) }
+        return link(rootA, rootB)
+    }
+
+    /// Merges two distinct roots (union by size, extents combined); returns the survivor and the
+    /// absorbed root.
+    @inline(__always)
+    func link(_ first: Int, _ second: Int) -> (root: Int, absorbed: Int?) {
+        var rootA = first, rootB = second
+        if size[rootA] < size[rootB] { swap(&rootA, &rootB) }
+        parent[rootB] = Int32(rootA)
+        size[rootA] &+= size[rootB]
+        minX[rootA] = Swift.min(minX[rootA], minX[rootB]); maxX[rootA] = Swift.max(maxX[rootA], maxX[rootB])
+        minY[rootA] = Swift.min(minY[rootA], minY[rootB]); maxY[rootA] = Swift.max(maxY[rootA], maxY[rootB])
+        start[rootA] = Swift.min(start[rootA], start[rootB])
+        touchesEdge[rootA] |= touchesEdge[rootB]
+        return (rootA, rootB)
+    }
+
+    /// Adds `pixel` and merges it with its active 8-neighbours (foreground connectivity).
+    /// `absorbed` is told every root that stops being a root.
+    @inline(__always)
+    func addEightConnected(_ pixel: Int, absorbed: (Int) -> Void) {
+        activate(pixel)
+        let x = pixel % width, y = pixel / width
+        // The new pixel's root is tracked so each neighbour costs one find, not two.
+        var root = pixel
+        @inline(__always) func join(_ neighbour: Int) {
+            guard parent[neighbour] >= 0 else { return }
+            let other = find(neighbour)
+            guard other != root else { return }
+            let merged = link(root, other)
+            root = merged.root
+            if let gone = merged.absorbed { absorbed(gone) }
+        }
+        if x > 0 && y > 0 && x < width - 1 && y < height - 1 {
+            // Interior pixel: the eight neighbours without bounds checks.
+            join(pixel - width - 1); join(pixel - width); join(pixel - width + 1)
+            join(pixel - 1); join(pixel + 1)
+            join(pixel + width - 1); join(pixel + width); join(pixel + width + 1)
+            return
+        }
+        for dy in -1...1 where y + dy >= 0 && y + dy < height {
+            for dx in -1...1 where (dx != 0 || dy != 0) && x + dx >= 0 && x + dx < width {
+                join((y + dy) * width + x + dx)
+            }
+        }
+    }
+
+    /// Adds `pixel` and merges it with its active 4-neighbours (background connectivity, the
+    /// dual of 8-connected foreground).
+    @inline(__always)
+    func addFourConnected(_ pixel: Int) {
+        activate(pixel)
+        let x = pixel % width, y = pixel / width
+        var root = pixel
+        @inline(__always) func join(_ neighbour: Int) {
+            guard parent[neighbour] >= 0 else { return }
+            let other = find(neighbour)
+            if other != root { root = link(root, other).root }
+        }
+        if x > 0 { join(pixel - 1) }
+        if x < width - 1 { join(pixel + 1) }
+        if y > 0 { join(pixel - width) }
+        if y < height - 1 { join(pixel + width) }
+    }
+
+    /// The root's candidate box for an outer border (its extent, with the `x + w` quirk).
+    @inline(__always)
+    func outerBox(_ root: Int) -> Box {
+        contourBox(minX: Int(minX[root]), minY: Int(minY[root]), maxX: Int(maxX[root]), maxY: Int(maxY[root]),
+                   width: width, height: height)
+    }
+
+    /// The root's candidate box as a hole: the border around it is the hole grown by one pixel.
+    @inline(__always)
+    func holeBox(_ root: Int) -> Box {
+        contourBox(minX: Int(minX[root]) - 1, minY: Int(minY[root]) - 1,
+                   maxX: Int(maxX[root]) + 1, maxY: Int(maxY[root]) + 1, width: width, height: height)
+    }
+}
+
+/// A max-heap of scored roots; entries go stale when their root is merged away or re-scored.
+struct ScoredRootHeap {
+    struct Entry {
+        var score: Double
+        var root: Int32
+        var version: Int32
+    }
+    private(set) var entries: [Entry] = []
+
+    mutating func removeAll() { entries.removeAll(keepingCapacity: true) }
+
+    mutating func push(_ entry: Entry) {
+        entries.append(entry)
+        var child = entries.count - 1
+        while child > 0 {
+            let parentIndex = (child - 1) / 2
+            guard entries[parentIndex].score < entries[child].score else { break }
+            entries.swapAt(parentIndex, child)
+            child = parentIndex
+        }
+    }
+
+    var top: Entry? { entries.first }
+
+    mutating func popTop() {
+        guard let last = entries.popLast(), !entries.isEmpty else { return }
+        entries[0] = last
+        var index = 0
+        while true {
+            let left = 2 * index + 1, right = left + 1
+            var largest = index
+            if left < entries.count && entries[left].score > entries[largest].score { largest = left }
+            if right < entries.count && entries[right].score > entries[largest].score { largest = right }
+            if largest == index { break }
+            entries.swapAt(index, largest)
+            index = largest
+        }
+    }
+}
