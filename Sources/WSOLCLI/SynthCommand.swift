@@ -51,7 +51,12 @@ struct SynthCommand: ParsableCommand {
     func makeConfig() throws -> SynthConfig {
         var config: SynthConfig
         if let fromRecord {
-            config = try SynthRecord.read(path: fromRecord).config
+            let record = try SynthRecord.read(path: fromRecord)
+            if record.generatorVersion != SynthGenerator.generatorVersion {
+                print("note: \(fromRecord) was written by generator version \(record.generatorVersion); this is "
+                      + "version \(SynthGenerator.generatorVersion), so the images will differ")
+            }
+            config = record.config
         } else {
             guard let chosen = SynthPreset(rawValue: preset) else {
                 throw ValidationError("unknown preset '\(preset)' (use tiny or standard)")

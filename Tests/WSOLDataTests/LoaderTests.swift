@@ -131,7 +131,9 @@ private let eval8 = TransformPipeline(steps: [.resize(width: 8, height: 8)])
         let failing = try ImageLoader(items: items, pipeline: eval8, options: LoaderOptions(batchSize: 2))
         let batches = failing.epoch(0)
         #expect(try batches.next()?.imageIDs == ["img0.png", "img1.png"])
-        #expect(throws: ImageError.self) { try batches.next() }
+        #expect(throws: ImageError.self) { try batches.next() }  // batch [cut.jpg, img2.png]
+        #expect(try batches.next()?.imageIDs == ["img3.png"])      // the epoch can go on
+        #expect(try batches.next() == nil)
 
         let skipping = try ImageLoader(items: items, pipeline: eval8, options: LoaderOptions(batchSize: 2, skipBadImages: true))
         #expect(try allBatches(skipping).map(\.imageIDs) == [["img0.png", "img1.png"], ["img2.png"], ["img3.png"]])

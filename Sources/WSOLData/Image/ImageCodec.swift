@@ -94,7 +94,8 @@ public enum ImageCodec {
     /// checks as `read` except that the pixel data is not decoded (a cheap validation pass).
     /// Only the first 256 KiB are read (enough for the metadata segments before a JPEG frame
     /// header or a PNG's first data chunk); the whole file only if the header lies beyond them.
-    public static func readHeader(_ path: String, maxPixels: Int = defaultMaxPixels) throws -> (width: Int, height: Int, format: ImageFormat) {
+    public static func readHeader(_ path: String, maxPixels: Int = defaultMaxPixels)
+        throws -> (width: Int, height: Int, format: ImageFormat) {
         let prefixLength = 256 * 1024
         let prefix = try readFileBytes(path, limit: prefixLength)
         if prefix.count == prefixLength, let header = try? parseHeader(prefix, path: path, maxPixels: maxPixels) {
@@ -105,7 +106,8 @@ public enum ImageCodec {
         return try parseHeader(prefix.count < prefixLength ? prefix : readFileBytes(path), path: path, maxPixels: maxPixels)
     }
 
-    private static func parseHeader(_ bytes: Data, path: String, maxPixels: Int) throws -> (width: Int, height: Int, format: ImageFormat) {
+    private static func parseHeader(_ bytes: Data, path: String, maxPixels: Int)
+        throws -> (width: Int, height: Int, format: ImageFormat) {
         try bytes.withUnsafeBytes { raw in
             switch ImageFormat.sniff(raw) {
             case .jpeg:

@@ -18,44 +18,64 @@ public struct SynthRendering: Sendable {
 /// samples, and the mask marks pixels where at least half the samples hit the class object.
 public enum SynthRenderer {
     public static func render(_ scene: SynthScene, catalog: SynthCatalog, config: SynthConfig) -> SynthRendering {
-        let size = config.imageSize, samples = config.supersampling
+        let size = config.imageSize
         let synthClass = catalog.classes[scene.classIndex]
-        let background = PreparedBackground(family: catalog.backgroundFamilies[scene.backgroundFamily],
-                                            jitter: scene.background, imageSize: size)
-        let object = PreparedObject(scene.object, partColour: synthClass.partColour, partPattern: synthClass.partPattern)
-        let distractors = scene.distractors.map { PreparedObject($0) }
+        let layers = SceneLayers(
+            background: PreparedBackground(family: catalog.backgroundFamilies[scene.backgroundFamily],
+                                           jitter: scene.background, imageSize: size),
+            object: PreparedObject(scene.object, partColour: synthClass.partColour, partPattern: synthClass.partPattern),
+            distractors: scene.distractors.map { PreparedObject($0) })
         var pixels = [UInt8](repeating: 0, count: size * size * 3)
         var maskPixels = [UInt8](repeating: 0, count: size * size)
         var objectHits = 0, partHits = 0
-        let step = 1 / Float(samples), weight = 1 / Float(samples * samples)
+        let samplesPerPixel = config.supersampling * config.supersampling
         for y in 0..<size {
             for x in 0..<size {
-                var sum = SynthColour.zero
-                var objectHitsHere = 0
-                for j in 0..<samples {
-                    for i in 0..<samples {
-                        let px = Float(x) + (Float(i) + 0.5) * step, py = Float(y) + (Float(j) + 0.5) * step
-                        let (colour, layer) = sampleScene(px, py, background, object, distractors)
-                        sum += colour
-                        if layer != .other { objectHitsHere += 1 }
-                        if layer == .part { partHits += 1 }
-                    }
-                }
-                objectHits += objectHitsHere
+                let pixel = samplePixel(x: x, y: y, samples: config.supersampling, layers: layers)
+                objectHits += pixel.objectHits
+                partHits += pixel.partHits
                 // Faint sensor noise (+-2 levels) so flat areas are not perfectly flat.
                 let noise = (SynthNoise.lattice(Int32(x), Int32(y), scene.noiseSeed) - 0.5) * (4 / 255)
-                let colour = (sum * weight + SynthColour(repeating: noise)).clamped
+                let colour = (pixel.colour + SynthColour(repeating: noise)).clamped
                 let offset = (y * size + x) * 3
                 pixels[offset] = UInt8((colour.x * 255).rounded())
                 pixels[offset + 1] = UInt8((colour.y * 255).rounded())
                 pixels[offset + 2] = UInt8((colour.z * 255).rounded())
-                if 2 * objectHitsHere >= samples * samples { maskPixels[y * size + x] = 255 }
+                if 2 * pixel.objectHits >= samplesPerPixel { maskPixels[y * size + x] = 255 }
             }
         }
         let mask = PixelImage(width: size, height: size, channels: 1, pixels: maskPixels)
+        let sampleArea = 1 / Double(samplesPerPixel)
         return SynthRendering(image: PixelImage(width: size, height: size, channels: 3, pixels: pixels),
                               mask: mask, box: boundingBox(of: mask),
-                              objectArea: Double(objectHits) * Double(weight), partArea: Double(partHits) * Double(weight))
+                              objectArea: Double(objectHits) * sampleArea, partArea: Double(partHits) * sampleArea)
+    }
+
+    /// The prepared layers of a scene, bottom to top: background, distractors, class object.
+    private struct SceneLayers {
+        let background: PreparedBackground
+        let object: PreparedObject
+        let distractors: [PreparedObject]
+    }
+
+    /// Box-filtered colour of pixel `(x, y)` from `samples x samples` stratified samples, and how
+    /// many samples hit the class object and its part.
+    @inline(__always)
+    private static func samplePixel(x: Int, y: Int, samples: Int,
+                                    layers: SceneLayers) -> (colour: SynthColour, objectHits: Int, partHits: Int) {
+        let step = 1 / Float(samples)
+        var sum = SynthColour.zero
+        var objectHits = 0, partHits = 0
+        for j in 0..<samples {
+            for i in 0..<samples {
+                let px = Float(x) + (Float(i) + 0.5) * step, py = Float(y) + (Float(j) + 0.5) * step
+                let (colour, layer) = sampleScene(px, py, layers.background, layers.object, layers.distractors)
+                sum += colour
+                if layer != .other { objectHits += 1 }
+                if layer == .part { partHits += 1 }
+            }
+        }
+        return (sum * (1 / Float(samples * samples)), objectHits, partHits)
     }
 
     private enum Layer { case other, body, part }

@@ -74,8 +74,7 @@ public struct SynthScene: Codable, Sendable, Equatable {
     public static func sample(config: SynthConfig, catalog: SynthCatalog, split: DatasetSplit,
                               classIndex: Int, index: Int) -> SynthScene {
         var random = SplitMix64(seed: SplitMix64.derivedSeed(
-            config.seed, UInt64(DatasetSplit.allCases.firstIndex(of: split)! + 1),
-            UInt64(classIndex), UInt64(index)))
+            config.seed, seedTag(of: split), UInt64(classIndex), UInt64(index)))
         let family = backgroundFamily(of: catalog.classes[classIndex], split: split,
                                       familyCount: config.backgroundFamilyCount, rho: config.rho, random: &random)
         let jitter = BackgroundJitter(
@@ -91,6 +90,16 @@ public struct SynthScene: Codable, Sendable, Equatable {
         return SynthScene(split: split, classIndex: classIndex, index: index, backgroundFamily: family,
                           background: jitter, object: object, distractors: distractors,
                           noiseSeed: UInt32(truncatingIfNeeded: random.next()))
+    }
+
+    /// A fixed number per split for seeding (not the enum order, which may change).
+    static func seedTag(of split: DatasetSplit) -> UInt64 {
+        switch split {
+        case .train: return 1
+        case .val: return 2
+        case .test: return 3
+        case .testCounter: return 4
+        }
     }
 
     /// The family rule: own family with probability rho in train, val and test, otherwise one of the
