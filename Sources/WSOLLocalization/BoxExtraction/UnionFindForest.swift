@@ -68,10 +68,9 @@ struct UnionFindForest {
     @inline(__always)
     func isActive(_ pixel: Int) -> Bool { parent[pixel] >= 0 }
 
-    /// Adds `pixel` as a singleton component.
+    /// Adds `pixel` (at column `x`, row `y`) as a singleton component.
     @inline(__always)
-    func activate(_ pixel: Int) {
-        let x = pixel % width, y = pixel / width
+    func activate(_ pixel: Int, x: Int, y: Int) {
         parent[pixel] = Int32(truncatingIfNeeded: pixel)
         size[pixel] = 1
         minX[pixel] = Int16(truncatingIfNeeded: x); maxX[pixel] = Int16(truncatingIfNeeded: x)
@@ -122,8 +121,9 @@ struct UnionFindForest {
     /// `absorbed` is told every root that stops being a root.
     @inline(__always)
     func addEightConnected(_ pixel: Int, absorbed: (Int) -> Void) {
-        activate(pixel)
-        let x = pixel % width, y = pixel / width
+        // One division per pixel: 64-bit divisions are slow enough to show in profiles.
+        let y = pixel / width, x = pixel &- y &* width
+        activate(pixel, x: x, y: y)
         // The new pixel's root is tracked so each neighbour costs one find, not two.
         var root = pixel
         @inline(__always) func join(_ neighbour: Int) {
@@ -152,8 +152,8 @@ struct UnionFindForest {
     /// dual of 8-connected foreground).
     @inline(__always)
     func addFourConnected(_ pixel: Int) {
-        activate(pixel)
-        let x = pixel % width, y = pixel / width
+        let y = pixel / width, x = pixel &- y &* width
+        activate(pixel, x: x, y: y)
         var root = pixel
         @inline(__always) func join(_ neighbour: Int) {
             guard parent[neighbour] >= 0 else { return }
