@@ -64,6 +64,7 @@ struct BenchEvaluateCommand: ParsableCommand {
                 let map = QuantizedScoreMap(pool.maps[index % pool.maps.count])
                 accumulator.accumulate(map, groundTruth: [pool.boxes[index % pool.boxes.count]])
             }
+            accumulator.releaseScratchMemory()
             return accumulator
         }
         var total = BoxAccuracyAccumulator(configuration: configuration)
