@@ -7,7 +7,8 @@
 /// `{level > L}` only grows as `L` falls. Pixels are added in descending level order into a
 /// union-find forest (8-connectivity) that tracks each component's extent, so outer-border boxes
 /// at every level cost one pass over the pixels. Holes (4-connected background components not
-/// touching the edge) grow as `L` rises, so a second, ascending pass builds them the same way.
+/// touching the edge) grow as `L` rises, so a second, ascending pass builds them the same way, up
+/// to the last level whose foreground has a hole at all (known from the Euler number, ``EulerQuads``).
 /// Only components touched since the previous level are re-scored; a lazy max-heap gives the
 /// best score. V1 traces borders (polygon area) only for components whose extent could hold the
 /// largest area.
@@ -55,10 +56,11 @@ public struct LevelSweep: Sendable {
                 var pass = SweepPass(forest: forest, levels: levels, order: order, bucketStart: bucketStart,
                                      livePosition: livePosition)
                 swap(&pass.heap, &heap); swap(&pass.liveRoots, &liveRoots)
-                pass.foregroundPass(requested: requested, selection: selection, scores: &scores, score: score)
+                let holeLevels = pass.foregroundPass(requested: requested, selection: selection, scores: &scores,
+                                                     score: score)
                 if selection == .all {
                     let holeForest = UnionFindForest(memory: base, width: map.width, height: map.height)
-                    pass.holePass(forest: holeForest, requested: requested, scores: &scores, score: score)
+                    pass.holePass(forest: holeForest, holeLevels: holeLevels, scores: &scores, score: score)
                 }
                 swap(&pass.heap, &heap); swap(&pass.liveRoots, &liveRoots)
             }

@@ -119,15 +119,19 @@ struct UnionFindForest {
 
     /// Adds `pixel` and merges it with its active 8-neighbours (foreground connectivity).
     /// `absorbed` is told every root that stops being a root.
-    @inline(__always)
-    func addEightConnected(_ pixel: Int, absorbed: (Int) -> Void) {
+    /// - Returns: which neighbours were already present, one bit each: NW 0, N 1, NE 2, W 3, E 4,
+    ///   SW 5, S 6, SE 7 (outside the image counts as absent), for ``EulerQuads``.
+    @inline(__always) @discardableResult
+    func addEightConnected(_ pixel: Int, absorbed: (Int) -> Void) -> Int {
         // One division per pixel: 64-bit divisions are slow enough to show in profiles.
         let y = pixel / width, x = pixel &- y &* width
         activate(pixel, x: x, y: y)
         // The new pixel's root is tracked so each neighbour costs one find, not two.
         var root = pixel
-        @inline(__always) func join(_ neighbour: Int) {
+        var present = 0
+        @inline(__always) func join(_ neighbour: Int, _ bit: Int) {
             guard parent[neighbour] >= 0 else { return }
+            present |= bit
             let other = find(neighbour)
             guard other != root else { return }
             let merged = link(root, other)
@@ -136,16 +140,21 @@ struct UnionFindForest {
         }
         if x > 0 && y > 0 && x < width - 1 && y < height - 1 {
             // Interior pixel: the eight neighbours without bounds checks.
-            join(pixel - width - 1); join(pixel - width); join(pixel - width + 1)
-            join(pixel - 1); join(pixel + 1)
-            join(pixel + width - 1); join(pixel + width); join(pixel + width + 1)
-            return
+            join(pixel - width - 1, 1); join(pixel - width, 2); join(pixel - width + 1, 4)
+            join(pixel - 1, 8); join(pixel + 1, 16)
+            join(pixel + width - 1, 32); join(pixel + width, 64); join(pixel + width + 1, 128)
+            return present
         }
-        for dy in -1...1 where y + dy >= 0 && y + dy < height {
-            for dx in -1...1 where (dx != 0 || dy != 0) && x + dx >= 0 && x + dx < width {
-                join((y + dy) * width + x + dx)
+        var bit = 1
+        for dy in -1...1 {
+            for dx in -1...1 where dx != 0 || dy != 0 {
+                if x + dx >= 0 && x + dx < width && y + dy >= 0 && y + dy < height {
+                    join((y + dy) * width + x + dx, bit)
+                }
+                bit <<= 1
             }
         }
+        return present
     }
 
     /// Adds `pixel` and merges it with its active 4-neighbours (background connectivity, the
