@@ -12,7 +12,7 @@ import Testing
         return memory.withUnsafeMutableBufferPointer { buffer in
             let forest = UnionFindForest(memory: buffer.baseAddress!, width: width, height: height)
             var eulerTimesFour = 0
-            for pixel in pixels { eulerTimesFour += EulerQuads.deltaTimesFour[forest.addEightConnected(pixel) { _ in }] }
+            for pixel in pixels { eulerTimesFour += EulerQuads.deltaTimesFour[forest.addEightConnected(pixel) { _ in } & 255] }
             return eulerTimesFour / 4
         }
     }

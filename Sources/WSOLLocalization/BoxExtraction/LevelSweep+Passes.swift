@@ -43,9 +43,9 @@ struct SweepPass {
                     for slot in slots { addTrackingRoots(Int(order[slot])) }
                 } else {
                     for slot in slots {
-                        let neighbours = forest.addEightConnected(Int(order[slot])) { _ in components -= 1 }
-                        components += 1
-                        eulerTimesFour += eulerDelta[neighbours]
+                        let added = forest.addEightConnected(Int(order[slot])) { _ in components -= 1 }
+                        if added & UnionFindForest.newComponentFlag != 0 { components += 1 }
+                        eulerTimesFour += eulerDelta[added & 255]
                     }
                 }
                 nextBucket = level
@@ -66,10 +66,12 @@ struct SweepPass {
 
     /// V1: adds a pixel and keeps `liveRoots` (every current component) up to date.
     private mutating func addTrackingRoots(_ pixel: Int) {
-        livePosition[pixel] = Int32(liveRoots.count)
-        liveRoots.append(Int32(pixel))
         let forest = self.forest  // a copy of the pointers, so the closure may mutate self
-        forest.addEightConnected(pixel) { removeLiveRoot($0) }
+        let added = forest.addEightConnected(pixel) { removeLiveRoot($0) }
+        if added & UnionFindForest.newComponentFlag != 0 {
+            livePosition[pixel] = Int32(liveRoots.count)
+            liveRoots.append(Int32(pixel))
+        }
     }
 
     private mutating func removeLiveRoot(_ root: Int) {

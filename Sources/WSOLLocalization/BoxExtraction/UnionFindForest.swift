@@ -117,42 +117,72 @@ struct UnionFindForest {
         return (rootA, rootB)
     }
 
+    /// Joins `pixel` (column `x`, row `y`, not yet added) to the component of `root` without
+    /// giving it a record of its own: most added pixels extend an existing component.
+    @inline(__always)
+    func attach(_ pixel: Int, x: Int, y: Int, to root: Int) {
+        parent[pixel] = Int32(truncatingIfNeeded: root)
+        size[root] &+= 1
+        let x16 = Int16(truncatingIfNeeded: x), y16 = Int16(truncatingIfNeeded: y)
+        if x16 < minX[root] { minX[root] = x16 }
+        if x16 > maxX[root] { maxX[root] = x16 }
+        if y16 < minY[root] { minY[root] = y16 }
+        if y16 > maxY[root] { maxY[root] = y16 }
+        if pixel < Int(start[root]) { start[root] = Int32(truncatingIfNeeded: pixel) }
+        if x == 0 || y == 0 || x == width - 1 || y == height - 1 { touchesEdge[root] = 1 }
+    }
+
+    /// Bit set in the result of ``addEightConnected(_:absorbed:)`` / ``addFourConnected(_:)``
+    /// when the pixel had no present neighbour and so started a new component.
+    static let newComponentFlag = 256
+
     /// Adds `pixel` and merges it with its active 8-neighbours (foreground connectivity).
-    /// `absorbed` is told every root that stops being a root.
+    /// `absorbed` is told every existing root that stops being a root (the new pixel never is one
+    /// unless it starts a component).
     /// - Returns: which neighbours were already present, one bit each: NW 0, N 1, NE 2, W 3, E 4,
-    ///   SW 5, S 6, SE 7 (outside the image counts as absent), for ``EulerQuads``.
+    ///   SW 5, S 6, SE 7 (outside the image counts as absent), for ``EulerQuads``, plus
+    ///   ``newComponentFlag`` if the pixel is a new singleton component.
     @inline(__always) @discardableResult
     func addEightConnected(_ pixel: Int, absorbed: (Int) -> Void) -> Int {
         // One division per pixel: 64-bit divisions are slow enough to show in profiles.
         let y = pixel / width, x = pixel &- y &* width
-        activate(pixel, x: x, y: y)
-        // The new pixel's root is tracked so each neighbour costs one find, not two.
-        var root = pixel
+        var root = -1
         var present = 0
         @inline(__always) func join(_ neighbour: Int, _ bit: Int) {
-            guard parent[neighbour] >= 0 else { return }
+            let up = Int(parent[neighbour])
+            guard up >= 0 else { return }
             present |= bit
+            // Most neighbours point straight at the root found for an earlier neighbour.
+            guard up != root else { return }
             let other = find(neighbour)
-            guard other != root else { return }
-            let merged = link(root, other)
-            root = merged.root
-            if let gone = merged.absorbed { absorbed(gone) }
+            if root < 0 {
+                root = other
+                attach(pixel, x: x, y: y, to: other)
+            } else if other != root {
+                let merged = link(root, other)
+                root = merged.root
+                if let gone = merged.absorbed { absorbed(gone) }
+            }
         }
         if x > 0 && y > 0 && x < width - 1 && y < height - 1 {
             // Interior pixel: the eight neighbours without bounds checks.
             join(pixel - width - 1, 1); join(pixel - width, 2); join(pixel - width + 1, 4)
             join(pixel - 1, 8); join(pixel + 1, 16)
             join(pixel + width - 1, 32); join(pixel + width, 64); join(pixel + width + 1, 128)
-            return present
-        }
-        var bit = 1
-        for dy in -1...1 {
-            for dx in -1...1 where dx != 0 || dy != 0 {
-                if x + dx >= 0 && x + dx < width && y + dy >= 0 && y + dy < height {
-                    join((y + dy) * width + x + dx, bit)
+        } else {
+            var bit = 1
+            for dy in -1...1 {
+                for dx in -1...1 where dx != 0 || dy != 0 {
+                    if x + dx >= 0 && x + dx < width && y + dy >= 0 && y + dy < height {
+                        join((y + dy) * width + x + dx, bit)
+                    }
+                    bit <<= 1
                 }
-                bit <<= 1
             }
+        }
+        guard root >= 0 else {
+            activate(pixel, x: x, y: y)
+            return present | Self.newComponentFlag
         }
         return present
     }
@@ -162,17 +192,23 @@ struct UnionFindForest {
     @inline(__always)
     func addFourConnected(_ pixel: Int) {
         let y = pixel / width, x = pixel &- y &* width
-        activate(pixel, x: x, y: y)
-        var root = pixel
+        var root = -1
         @inline(__always) func join(_ neighbour: Int) {
-            guard parent[neighbour] >= 0 else { return }
+            let up = Int(parent[neighbour])
+            guard up >= 0, up != root else { return }
             let other = find(neighbour)
-            if other != root { root = link(root, other).root }
+            if root < 0 {
+                root = other
+                attach(pixel, x: x, y: y, to: other)
+            } else if other != root {
+                root = link(root, other).root
+            }
         }
         if x > 0 { join(pixel - 1) }
         if x < width - 1 { join(pixel + 1) }
         if y > 0 { join(pixel - width) }
         if y < height - 1 { join(pixel + width) }
+        if root < 0 { activate(pixel, x: x, y: y) }
     }
 
     /// The root's candidate box for an outer border (its extent, with the `x + w` quirk).
