@@ -71,12 +71,18 @@ public struct LevelSweep: Sendable {
     /// Counting sort of pixel indices by level; returns the start of each level's run (257 entries).
     private func sortPixelsByLevel(_ map: QuantizedScoreMap, into order: UnsafeMutablePointer<Int32>) -> [Int] {
         var bucketStart = [Int](repeating: 0, count: 257)
-        for level in map.levels { bucketStart[Int(level) + 1] += 1 }
-        for level in 0..<256 { bucketStart[level + 1] += bucketStart[level] }
-        var next = bucketStart
-        for (pixel, level) in map.levels.enumerated() {
-            order[next[Int(level)]] = Int32(pixel)
-            next[Int(level)] += 1
+        map.levels.withUnsafeBufferPointer { levels in
+            bucketStart.withUnsafeMutableBufferPointer { starts in
+                for level in levels { starts[Int(level) &+ 1] &+= 1 }
+                for level in 0..<256 { starts[level &+ 1] &+= starts[level] }
+                var next = [Int](starts[0..<256])
+                next.withUnsafeMutableBufferPointer { next in
+                    for (pixel, level) in levels.enumerated() {
+                        order[next[Int(level)]] = Int32(truncatingIfNeeded: pixel)
+                        next[Int(level)] &+= 1
+                    }
+                }
+            }
         }
         return bucketStart
     }
