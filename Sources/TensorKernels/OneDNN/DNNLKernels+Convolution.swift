@@ -242,7 +242,7 @@ extension DNNLKernels {
     /// False for shapes oneDNN cannot describe (a zero dimension), which the reference handles
     /// trivially; a negative output size is a caller bug and stops here with the geometry.
     static func isNonEmpty(_ g: Conv2dGeometry) -> Bool {
-        precondition(g.outputHeight >= 0 && g.outputWidth >= 0, "conv2d: kernel larger than padded input in \(g)")
+        g.checkValid()
         return g.inputCount > 0 && g.outputCount > 0 && g.weightCount > 0
     }
 

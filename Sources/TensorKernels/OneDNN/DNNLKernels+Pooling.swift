@@ -184,6 +184,7 @@ extension DNNLKernels {
     public func pool2dForward(
         _ geometry: Pool2dGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
+        geometry.checkValid()
         guard geometry.outputCount > 0 && geometry.inputCount > 0 else {
             return ReferenceKernels().pool2dForward(geometry, input: input, output: output)
         }
@@ -201,6 +202,7 @@ extension DNNLKernels {
         _ geometry: Pool2dGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>
     ) {
+        geometry.checkValid()
         guard geometry.outputCount > 0 && geometry.inputCount > 0 else {
             return ReferenceKernels().pool2dBackward(
                 geometry, input: input, outputGradient: outputGradient,
