@@ -15,7 +15,8 @@ extension KernelBenchmark {
         statistic: BenchmarkStatistic = .median, clock: BenchmarkClock = .wall
     ) -> Double {
         let g = geometry
-        let input = filled(g.inputCount), outputGradient = filled(g.outputCount)
+        let input = filled(g.inputCount)
+        let outputGradient = filled(g.outputCount)
         var output = [Float](repeating: 0, count: g.outputCount)
         var inputGradient = [Float](repeating: 0, count: g.inputCount)
         return seconds(repeats: repeats, statistic, clock: clock) {
@@ -35,12 +36,16 @@ extension KernelBenchmark {
         statistic: BenchmarkStatistic = .median, clock: BenchmarkClock = .wall
     ) -> Double {
         let g = geometry
-        let input = filled(g.count), outputGradient = filled(g.count)
-        let scale = [Float](repeating: 1, count: g.channels), shift = [Float](repeating: 0, count: g.channels)
+        let input = filled(g.count)
+        let outputGradient = filled(g.count)
+        let scale = [Float](repeating: 1, count: g.channels)
+        let shift = [Float](repeating: 0, count: g.channels)
         let variance = [Float](repeating: 1, count: g.channels)
-        var mean = [Float](repeating: 0, count: g.channels), batchVariance = mean
+        var mean = [Float](repeating: 0, count: g.channels)
+        var batchVariance = mean
         var output = [Float](repeating: 0, count: g.count)
-        var scaleGradient = mean, shiftGradient = mean
+        var scaleGradient = mean
+        var shiftGradient = mean
         return seconds(repeats: repeats, statistic, clock: clock) {
             switch pass {
             case .training:

@@ -1,18 +1,20 @@
-import Testing
 import TensorKernels
+import Testing
 
 /// The benchmark helpers run every pass and return a plausible positive time.
 @Suite struct KernelBenchmarkTests {
     @Test func everyHelperReturnsAPositiveTime() {
-        let conv = Conv2dGeometry(batch: 1, inputChannels: 16, inputHeight: 8, inputWidth: 8, outputChannels: 16,
-                                  kernelHeight: 3, kernelWidth: 3, paddingHeight: 1, paddingWidth: 1)
+        let conv = Conv2dGeometry(
+            batch: 1, inputChannels: 16, inputHeight: 8, inputWidth: 8, outputChannels: 16,
+            kernelHeight: 3, kernelWidth: 3, paddingHeight: 1, paddingWidth: 1)
         var times: [Double] = []
         for pass in ConvolutionPass.allCases {
             times.append(KernelBenchmark.conv(conv, pass: pass, repeats: 2))
             times.append(KernelBenchmark.convPrimitiveOnly(conv, pass: pass, repeats: 2, clock: .processCPU))
         }
-        let pool = Pool2dGeometry(batch: 1, channels: 4, inputHeight: 8, inputWidth: 8, kernelHeight: 2, kernelWidth: 2,
-                                  strideHeight: 2, strideWidth: 2, kind: .max)
+        let pool = Pool2dGeometry(
+            batch: 1, channels: 4, inputHeight: 8, inputWidth: 8, kernelHeight: 2, kernelWidth: 2,
+            strideHeight: 2, strideWidth: 2, kind: .max)
         for pass in PoolingPass.allCases { times.append(KernelBenchmark.pool(pool, pass: pass, repeats: 2)) }
         let norm = BatchNormGeometry(batch: 2, channels: 4, spatial: 16)
         for pass in BatchNormPass.allCases {

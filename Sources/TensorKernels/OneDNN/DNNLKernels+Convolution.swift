@@ -32,7 +32,8 @@ struct ConvolutionShape {
     ///   poor); fwd 12 vs 20 and bwd-weights 13 vs 28 stay blocked.
     /// - 3x3 (64@56, 256@14, 512@14): blocked wins or ties (e.g. 64@56: 9.2/9.3/12.1 vs 12.3/16.9/24.5).
     static func prefersPlainLayout(_ g: Conv2dGeometry, _ pass: ConvolutionPass) -> Bool {
-        let largePointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideHeight == 1
+        let largePointwise =
+            g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideHeight == 1
             && g.strideWidth == 1 && g.inputHeight * g.inputWidth >= 28 * 28
         switch pass {
         case .forward, .backwardWeights: return largePointwise

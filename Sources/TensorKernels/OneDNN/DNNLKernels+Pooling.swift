@@ -188,7 +188,9 @@ extension DNNLKernels {
         guard geometry.outputCount > 0 && geometry.inputCount > 0 else {
             return ReferenceKernels().pool2dForward(geometry, input: input, output: output)
         }
-        if case .swift(let pooling) = DNNLCaches.shared.poolingRoute.plan(for: geometry, make: { PoolingRoute(geometry) }) {
+        if case .swift(let pooling) = DNNLCaches.shared.poolingRoute.plan(
+            for: geometry, make: { PoolingRoute(geometry) })
+        {
             return pooling.forward(input: input, output: output)
         }
         let plan = DNNLCaches.shared.poolingForward.plan(for: geometry) { PoolingForwardPlan(geometry) }
@@ -208,7 +210,9 @@ extension DNNLKernels {
                 geometry, input: input, outputGradient: outputGradient,
                 inputGradient: inputGradient)
         }
-        if case .swift(let pooling) = DNNLCaches.shared.poolingRoute.plan(for: geometry, make: { PoolingRoute(geometry) }) {
+        if case .swift(let pooling) = DNNLCaches.shared.poolingRoute.plan(
+            for: geometry, make: { PoolingRoute(geometry) })
+        {
             return pooling.backward(input: input, outputGradient: outputGradient, inputGradient: inputGradient)
         }
         let plan = DNNLCaches.shared.poolingBackward.plan(for: geometry) { PoolingBackwardPlan(geometry) }
