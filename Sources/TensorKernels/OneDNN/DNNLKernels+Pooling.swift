@@ -184,10 +184,13 @@ extension DNNLKernels {
     public func pool2dForward(
         _ geometry: Pool2dGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
+        geometry.checkValid()
         guard geometry.outputCount > 0 && geometry.inputCount > 0 else {
             return ReferenceKernels().pool2dForward(geometry, input: input, output: output)
         }
-        if case .swift(let pooling) = DNNLCaches.shared.poolingRoute.plan(for: geometry, make: { PoolingRoute(geometry) }) {
+        if case .swift(let pooling) = DNNLCaches.shared.poolingRoute.plan(
+            for: geometry, make: { PoolingRoute(geometry) })
+        {
             return pooling.forward(input: input, output: output)
         }
         let plan = DNNLCaches.shared.poolingForward.plan(for: geometry) { PoolingForwardPlan(geometry) }
@@ -201,12 +204,15 @@ extension DNNLKernels {
         _ geometry: Pool2dGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>
     ) {
+        geometry.checkValid()
         guard geometry.outputCount > 0 && geometry.inputCount > 0 else {
             return ReferenceKernels().pool2dBackward(
                 geometry, input: input, outputGradient: outputGradient,
                 inputGradient: inputGradient)
         }
-        if case .swift(let pooling) = DNNLCaches.shared.poolingRoute.plan(for: geometry, make: { PoolingRoute(geometry) }) {
+        if case .swift(let pooling) = DNNLCaches.shared.poolingRoute.plan(
+            for: geometry, make: { PoolingRoute(geometry) })
+        {
             return pooling.backward(input: input, outputGradient: outputGradient, inputGradient: inputGradient)
         }
         let plan = DNNLCaches.shared.poolingBackward.plan(for: geometry) { PoolingBackwardPlan(geometry) }

@@ -13,11 +13,14 @@ struct PoolingAxis {
     let divisorLengths: [Int]
 
     init(outputs: Int, size: Int, kernel: Int, stride: Int, padding: Int, kind: PoolingKind) {
-        var starts: [Int] = [], ends: [Int] = [], lengths: [Int] = []
+        var starts: [Int] = []
+        var ends: [Int] = []
+        var lengths: [Int] = []
         for index in 0..<outputs {
             let start = index * stride - padding
             let paddedEnd = min(start + kernel, size + padding)
-            let clippedStart = max(start, 0), clippedEnd = min(paddedEnd, size)
+            let clippedStart = max(start, 0)
+            let clippedEnd = min(paddedEnd, size)
             starts.append(clippedStart)
             ends.append(clippedEnd)
             lengths.append(kind == .averageIncludingPadding ? paddedEnd - start : clippedEnd - clippedStart)
@@ -36,10 +39,12 @@ struct SwiftPooling: Sendable {
 
     init(_ g: Pool2dGeometry) {
         geometry = g
-        rows = PoolingAxis(outputs: g.outputHeight, size: g.inputHeight, kernel: g.kernelHeight,
-                           stride: g.strideHeight, padding: g.paddingHeight, kind: g.kind)
-        columns = PoolingAxis(outputs: g.outputWidth, size: g.inputWidth, kernel: g.kernelWidth,
-                              stride: g.strideWidth, padding: g.paddingWidth, kind: g.kind)
+        rows = PoolingAxis(
+            outputs: g.outputHeight, size: g.inputHeight, kernel: g.kernelHeight,
+            stride: g.strideHeight, padding: g.paddingHeight, kind: g.kind)
+        columns = PoolingAxis(
+            outputs: g.outputWidth, size: g.inputWidth, kernel: g.kernelWidth,
+            stride: g.strideWidth, padding: g.paddingWidth, kind: g.kind)
     }
 
     /// 2x2 windows at stride 2 that all lie inside the image (VGG's pooling): a straight-line path
@@ -54,14 +59,19 @@ struct SwiftPooling: Sendable {
 
     func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
         if isDisjointTwoByTwoMax { return forwardTwoByTwo(input: input, output: output) }
-        let g = geometry, rows = rows, columns = columns
-        let source = SendablePointer(input), target = SendableMutablePointer(output)
-        let inputPlane = g.inputHeight * g.inputWidth, outputPlane = g.outputHeight * g.outputWidth
+        let g = geometry
+        let rows = rows
+        let columns = columns
+        let source = SendablePointer(input)
+        let target = SendableMutablePointer(output)
+        let inputPlane = g.inputHeight * g.inputWidth
+        let outputPlane = g.outputHeight * g.outputWidth
         parallelChunks(count: g.batch * g.channels, minimumChunk: 4) { planes in
             columns.starts.withUnsafeBufferPointer { x0s in
                 columns.ends.withUnsafeBufferPointer { x1s in
                     for plane in planes {
-                        let x = source.base + plane * inputPlane, y = target.base + plane * outputPlane
+                        let x = source.base + plane * inputPlane
+                        let y = target.base + plane * outputPlane
                         for oy in 0..<g.outputHeight {
                             let (y0, y1) = (rows.starts[oy], rows.ends[oy])
                             let row = y + oy * g.outputWidth
@@ -104,8 +114,10 @@ struct SwiftPooling: Sendable {
 
     /// In-plane index of the first maximal element (a NaN wins, as in the reference).
     @inline(__always)
-    static func maximumIndex(_ x: UnsafePointer<Float>, _ width: Int, _ y0: Int, _ y1: Int, _ x0: Int, _ x1: Int) -> Int {
-        var best = -Float.infinity, bestIndex = y0 &* width &+ x0
+    static func maximumIndex(_ x: UnsafePointer<Float>, _ width: Int, _ y0: Int, _ y1: Int, _ x0: Int, _ x1: Int) -> Int
+    {
+        var best = -Float.infinity
+        var bestIndex = y0 &* width &+ x0
         for iy in y0..<y1 {
             for ix in x0..<x1 {
                 let index = iy &* width &+ ix
@@ -119,17 +131,24 @@ struct SwiftPooling: Sendable {
         return bestIndex
     }
 
-    func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>) {
+    func backward(
+        input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>
+    ) {
         if isDisjointTwoByTwoMax {
             return backwardTwoByTwo(input: input, outputGradient: outputGradient, inputGradient: inputGradient)
         }
-        let g = geometry, rows = rows, columns = columns
-        let source = SendablePointer(input), gradient = SendablePointer(outputGradient)
+        let g = geometry
+        let rows = rows
+        let columns = columns
+        let source = SendablePointer(input)
+        let gradient = SendablePointer(outputGradient)
         let target = SendableMutablePointer(inputGradient)
-        let inputPlane = g.inputHeight * g.inputWidth, outputPlane = g.outputHeight * g.outputWidth
+        let inputPlane = g.inputHeight * g.inputWidth
+        let outputPlane = g.outputHeight * g.outputWidth
         parallelChunks(count: g.batch * g.channels, minimumChunk: 4) { planes in
             for plane in planes {
-                let x = source.base + plane * inputPlane, dy = gradient.base + plane * outputPlane
+                let x = source.base + plane * inputPlane
+                let dy = gradient.base + plane * outputPlane
                 let dx = target.base + plane * inputPlane
                 dx.update(repeating: 0, count: inputPlane)
                 for oy in 0..<g.outputHeight {
@@ -157,13 +176,16 @@ extension SwiftPooling {
 
     func forwardTwoByTwo(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
         let g = geometry
-        let source = SendablePointer(input), target = SendableMutablePointer(output)
+        let source = SendablePointer(input)
+        let target = SendableMutablePointer(output)
         let (width, outputWidth) = (g.inputWidth, g.outputWidth)
-        let inputPlane = g.inputHeight * width, outputPlane = g.outputHeight * outputWidth
+        let inputPlane = g.inputHeight * width
+        let outputPlane = g.outputHeight * outputWidth
         parallelChunks(count: g.batch * g.channels, minimumChunk: 4) { planes in
             for plane in planes {
                 for oy in 0..<g.outputHeight {
-                    let top = source.base + plane * inputPlane + 2 * oy * width, bottom = top + width
+                    let top = source.base + plane * inputPlane + 2 * oy * width
+                    let bottom = top + width
                     let row = target.base + plane * outputPlane + oy * outputWidth
                     for ox in 0..<outputWidth {
                         let column = 2 &* ox
@@ -178,20 +200,26 @@ extension SwiftPooling {
 
     /// Windows are disjoint, so every input element is written exactly once (gradient or 0); a
     /// trailing odd row or column is outside every window and gets 0.
-    func backwardTwoByTwo(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>) {
+    func backwardTwoByTwo(
+        input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>
+    ) {
         let g = geometry
-        let source = SendablePointer(input), gradient = SendablePointer(outputGradient)
+        let source = SendablePointer(input)
+        let gradient = SendablePointer(outputGradient)
         let target = SendableMutablePointer(inputGradient)
         let (width, outputWidth) = (g.inputWidth, g.outputWidth)
-        let inputPlane = g.inputHeight * width, outputPlane = g.outputHeight * outputWidth
+        let inputPlane = g.inputHeight * width
+        let outputPlane = g.outputHeight * outputWidth
         let coversImage = g.outputHeight * 2 == g.inputHeight && outputWidth * 2 == width
         parallelChunks(count: g.batch * g.channels, minimumChunk: 4) { planes in
             for plane in planes {
                 if !coversImage { (target.base + plane * inputPlane).update(repeating: 0, count: inputPlane) }
                 for oy in 0..<g.outputHeight {
                     let offset = plane * inputPlane + 2 * oy * width
-                    let top = source.base + offset, bottom = top + width
-                    let topGradient = target.base + offset, bottomGradient = topGradient + width
+                    let top = source.base + offset
+                    let bottom = top + width
+                    let topGradient = target.base + offset
+                    let bottomGradient = topGradient + width
                     let dy = gradient.base + plane * outputPlane + oy * outputWidth
                     for ox in 0..<outputWidth {
                         let column = 2 &* ox
@@ -211,9 +239,16 @@ extension SwiftPooling {
     /// Position (0-3) of the first maximum of four values in window order; a NaN wins.
     @inline(__always)
     static func firstMaximum(_ v: (Float, Float, Float, Float)) -> Int {
-        var best = v.0, index = 0
-        if v.1 > best || v.1.isNaN { best = v.1; index = 1 }
-        if v.2 > best || v.2.isNaN { best = v.2; index = 2 }
+        var best = v.0
+        var index = 0
+        if v.1 > best || v.1.isNaN {
+            best = v.1
+            index = 1
+        }
+        if v.2 > best || v.2.isNaN {
+            best = v.2
+            index = 2
+        }
         if v.3 > best || v.3.isNaN { index = 3 }
         return index
     }
