@@ -12,6 +12,9 @@ public struct WSOLCommand: ParsableCommand {
             VersionCommand.self,
             BenchCommand.self,
             ImportWeightsCommand.self,
+            EvaluateCommand.self,
+            ImportCommand.self,
+            SynthCommand.self,
         ]
     )
     public init() {}
