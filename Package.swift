@@ -63,17 +63,13 @@ let package = Package(
         .testTarget(name: "TensorNNTests", dependencies: ["TensorNN", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLModelsTests", dependencies: ["WSOLModels", "TensorTestSupport"]),
-        .testTarget(name: "WSOLLocalizationTests", dependencies: ["WSOLLocalization", "TensorTestSupport"]),
+        .testTarget(name: "WSOLLocalizationTests", dependencies: ["WSOLLocalization", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLEvaluationTests", dependencies: ["WSOLEvaluation", "WSOLData", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
-<<<<<<< HEAD
-        .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"]),
         .testTarget(name: "WSOLCLITests", dependencies: ["WSOLCLI", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
-=======
-        .testTarget(name: "WSOLCLITests", dependencies: ["WSOLCLI", "TensorTestSupport"]),
->>>>>>> eval
     ]
 )
