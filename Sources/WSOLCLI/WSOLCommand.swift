@@ -15,6 +15,7 @@ public struct WSOLCommand: ParsableCommand {
             EvaluateCommand.self,
             ImportCommand.self,
             SynthCommand.self,
+            LocalizeCommand.self,
         ]
     )
     public init() {}
