@@ -1,0 +1,90 @@
+//! `wsol bench localize`: localization maps per second per model and method.
+import ArgumentParser
+import Foundation
+import TensorCore
+import WSOLEvaluation
+import WSOLLocalization
+import WSOLModels
+
+/// Times `Localizer.localize` (forward pass, the method, bicubic upsampling to the input size and
+/// min-max: everything `wsol localize` computes per batch, without file I/O) on random images with
+/// randomly initialised weights (speed does not depend on the weights). One JSON object per
+/// (model, method) with `--json`: `model`, `method`, `batch`, `inputSize`, `seconds` (median per
+/// batch), `imagesPerSecond`, `peakRSSBytes` (the process's peak resident set during that
+/// configuration, reset before it through `/proc/self/clear_refs` where the kernel allows).
+struct BenchLocalizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "localize",
+        abstract: "Maps per second of each localization method (forward + map + upsample + normalise)."
+    )
+
+    @Option(help: "Models, comma-separated.") var models: String = "mobilenetv2,resnet50-cam"
+    @Option(help: "Methods, comma-separated (\(LocalizationMethods.names.joined(separator: ", "))).")
+    var methods: String = "cam,gradcam,gradcam++,dgl"
+    @Option(help: "Images per batch.") var batch: Int = 32
+    @Option(help: "Input side.") var inputSize: Int = 224
+    @Option(help: "Timed repeats after one warm-up batch; the median is reported.") var repeats: Int = 3
+    @Flag(help: "wsolevaluation's large_feature_map for the CAM variants.") var largeFeatureMap = false
+    @Flag(help: "Print one JSON object per line.") var json = false
+
+    func validate() throws {
+        guard batch > 0, inputSize >= 32, repeats > 0 else {
+            throw ValidationError("--batch and --repeats must be positive, --input-size at least 32")
+        }
+        for name in list(models) { _ = try ModelKind(name: name) }
+        for name in list(methods) { _ = try LocalizationMethods.named(name) }
+    }
+
+    private func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    func run() throws {
+        let images = Tensor.randomNormal(shape: [batch, 3, inputSize, inputSize], seed: 2026)
+        for modelName in list(models) {
+            let kind = try ModelKind(name: modelName)
+            let model = ModelZoo.build(kind, options: ModelOptions(largeFeatureMap: largeFeatureMap, seed: 1))
+            model.eval()
+            for methodName in list(methods) {
+                let report = try measure(model: model, kind: kind, method: try LocalizationMethods.named(methodName), images: images)
+                print(json ? report.rendered() : EvaluationOutputs.textLines(report).joined(separator: "\n") + "\n")
+            }
+        }
+    }
+
+    private func measure(model: any FeatureMapClassifier, kind: ModelKind, method: any LocalizationMethod,
+                         images: Tensor) throws -> JSONValue {
+        PeakMemory.reset()
+        let localizer = Localizer(method: method)
+        var timings: [Double] = []
+        for repeatIndex in 0...repeats {
+            let started = DispatchTime.now().uptimeNanoseconds
+            _ = try localizer.localize(model: model, images: images, target: .topPredicted)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            if repeatIndex > 0 { timings.append(seconds) }   // the first batch warms primitive caches
+        }
+        let seconds = timings.sorted()[timings.count / 2]
+        return .object([
+            ("model", .string(kind.rawValue)), ("method", .string(method.name)), ("batch", .integer(batch)),
+            ("inputSize", .integer(inputSize)), ("seconds", .number(seconds)),
+            ("imagesPerSecond", .number(Double(batch) / seconds)),
+            ("peakRSSBytes", PeakMemory.bytes.map { .integer($0) } ?? .null),
+            ("cores", .integer(ProcessInfo.processInfo.activeProcessorCount)), ("repeats", .integer(repeats)),
+        ])
+    }
+}
+
+/// The process's peak resident set size (Linux `VmHWM`), resettable through `/proc/self/clear_refs`.
+enum PeakMemory {
+    static var bytes: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first
+        return kilobytes.map { $0 * 1024 }
+    }
+
+    /// Resets the peak to the current resident size ("5" clears the high-water mark since Linux 4.0).
+    static func reset() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+}
