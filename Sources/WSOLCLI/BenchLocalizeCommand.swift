@@ -45,6 +45,8 @@ struct BenchLocalizeCommand: ParsableCommand {
             let kind = try ModelKind(name: modelName)
             let model = ModelZoo.build(kind, options: ModelOptions(largeFeatureMap: largeFeatureMap, seed: 1))
             model.eval()
+            let forward = try measureForward(model: model, kind: kind, images: images)
+            print(json ? forward.rendered() : EvaluationOutputs.textLines(forward).joined(separator: "\n") + "\n")
             for methodName in list(methods) {
                 let report = try measure(model: model, kind: kind, method: try LocalizationMethods.named(methodName), images: images)
                 print(json ? report.rendered() : EvaluationOutputs.textLines(report).joined(separator: "\n") + "\n")
@@ -52,25 +54,40 @@ struct BenchLocalizeCommand: ParsableCommand {
         }
     }
 
-    private func measure(model: any FeatureMapClassifier, kind: ModelKind, method: any LocalizationMethod,
-                         images: Tensor) throws -> JSONValue {
+    /// The forward pass alone (no-grad logits), the engine's share of every method's time.
+    private func measureForward(model: any FeatureMapClassifier, kind: ModelKind, images: Tensor) throws -> JSONValue {
         PeakMemory.reset()
-        let localizer = Localizer(method: method)
+        let seconds = medianSeconds { _ = withNoGrad { model(images) } }
+        return report(kind: kind, method: "forward-only", seconds: seconds)
+    }
+
+    /// Median wall time of `repeats` runs of `body` after one warm-up run (primitive caches).
+    private func medianSeconds(_ body: () throws -> Void) rethrows -> Double {
         var timings: [Double] = []
         for repeatIndex in 0...repeats {
             let started = DispatchTime.now().uptimeNanoseconds
-            _ = try localizer.localize(model: model, images: images, target: .topPredicted)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            if repeatIndex > 0 { timings.append(seconds) }   // the first batch warms primitive caches
+            try body()
+            if repeatIndex > 0 { timings.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
         }
-        let seconds = timings.sorted()[timings.count / 2]
-        return .object([
-            ("model", .string(kind.rawValue)), ("method", .string(method.name)), ("batch", .integer(batch)),
+        return timings.sorted()[timings.count / 2]
+    }
+
+    private func report(kind: ModelKind, method: String, seconds: Double) -> JSONValue {
+        .object([
+            ("model", .string(kind.rawValue)), ("method", .string(method)), ("batch", .integer(batch)),
             ("inputSize", .integer(inputSize)), ("seconds", .number(seconds)),
             ("imagesPerSecond", .number(Double(batch) / seconds)),
             ("peakRSSBytes", PeakMemory.bytes.map { .integer($0) } ?? .null),
             ("cores", .integer(ProcessInfo.processInfo.activeProcessorCount)), ("repeats", .integer(repeats)),
         ])
+    }
+
+    private func measure(model: any FeatureMapClassifier, kind: ModelKind, method: any LocalizationMethod,
+                         images: Tensor) throws -> JSONValue {
+        PeakMemory.reset()
+        let localizer = Localizer(method: method)
+        let seconds = try medianSeconds { _ = try localizer.localize(model: model, images: images, target: .topPredicted) }
+        return report(kind: kind, method: method.name, seconds: seconds)
     }
 }
 

@@ -26,7 +26,7 @@ struct LocalizeRunner {
         let localizer = Localizer(method: try LocalizationMethods.named(command.method), layers: layers,
                                   scales: try command.parsedScales(), postprocessing: try command.postprocessing())
         let outputs = LocalizeOutputs(directory: command.out, classNames: names, threshold: threshold,
-                                      maskClosing: command.closing)
+                                      maskClosing: nil)  // the map is already closed: thresholding commutes with flat closing
         var summary = LocalizeSummary()
         var progress = ProgressBar(total: items.count, enabled: !command.quiet && items.count > 1)
         for start in stride(from: 0, to: items.count, by: command.batchSize) {

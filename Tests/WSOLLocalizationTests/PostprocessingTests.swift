@@ -91,6 +91,19 @@ struct PostprocessingTests {
         }
     }
 
+    @Test func scalesWithoutOneAverageOnlyTheGivenScales() throws {
+        // scales [0.5, 2]: the mean of the two single-scale maps, normalised again (no scale-1 term).
+        let model = TinyClassifier()
+        let images = tinyImages(1, size: 8)
+        func single(_ scale: Double) throws -> ScoreMap {
+            try Localizer(method: GradCAM(), scales: [scale]).localize(model: model, images: images, target: .classes([1])).maps[0][0]
+        }
+        let (small, large) = (try single(0.5), try single(2))
+        let fused = try Localizer(method: GradCAM(), scales: [0.5, 2]).localize(model: model, images: images, target: .classes([1]))
+        let mean = ScoreMap(width: 8, height: 8, values: zip(small.values, large.values).map { ($0 + $1) / 2 })
+        expectClose(fused.maps[0][0].values, mean.minMaxNormalized().values, rtol: 1e-5, atol: 1e-6)
+    }
+
     @Test func originalSizeOutputsFollowEachImage() throws {
         let result = try Localizer(method: CAM()).localize(
             model: TinyClassifier(), images: tinyImages(2), target: .topPredicted,

@@ -69,7 +69,7 @@ public struct HeatmapOverlay: Sendable {
     }
 
     /// An inclusive box of a `from` frame mapped to the pixels it covers in a `to` frame.
-    static func rescaled(_ box: Box, from: MapSize, to: MapSize) -> Box {
+    public static func rescaled(_ box: Box, from: MapSize, to: MapSize) -> Box {
         let sx = Double(to.width) / Double(from.width), sy = Double(to.height) / Double(from.height)
         return Box(x0: Int(Double(box.x0) * sx), y0: Int(Double(box.y0) * sy),
                    x1: Swift.max(Int(Double(box.x0) * sx), Int(Double(box.x1 + 1) * sx) - 1),

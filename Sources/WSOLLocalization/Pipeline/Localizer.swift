@@ -78,15 +78,20 @@ public struct Localizer: Sendable {
             throw LocalizationError.invalidOption("\(sizes.count) output sizes for \(count) images")
         }
         let base = try rawMaps(model: model, images: images, target: target)
-        var accumulated = postprocessed(base.maps, sizes: sizes)
-        var terms = 1
-        for layer in resolvedLayers(model) {
-            for scale in scales where !(scale == 1 && layer == resolvedLayers(model)[0]) {
-                let maps = try rawMaps(model: model, images: images, layer: layer, scale: scale, classes: base.classes)
-                accumulate(&accumulated, postprocessed(maps, sizes: sizes))
+        let allLayers = resolvedLayers(model)
+        var accumulated: [[ScoreMap]]? = nil
+        var terms = 0
+        for layer in allLayers {
+            for scale in scales {
+                // The base pass (first layer, scale 1) already has its maps.
+                let maps = layer == allLayers[0] && scale == 1 ? base.maps
+                    : try rawMaps(model: model, images: images, layer: layer, scale: scale, classes: base.classes)
+                let processed = postprocessed(maps, sizes: sizes)
+                if accumulated == nil { accumulated = processed } else { accumulate(&accumulated!, processed) }
                 terms += 1
             }
         }
+        guard var accumulated else { throw LocalizationError.invalidOption("no layer or scale to localize") }
         if terms > 1 { accumulated = fused(accumulated, terms: terms) }
         let finished = accumulated.map { $0.map(postprocessing.finish) }
         return Localization(logits: base.logits, classes: base.classes, maps: finished)
