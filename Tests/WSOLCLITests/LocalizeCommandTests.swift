@@ -103,6 +103,18 @@ struct LocalizeCommandTests {
         #expect(FileManager.default.fileExists(atPath: space.out + "2/scoremaps/b.top3.npy"))
     }
 
+    @Test func calibrationFileGivesTheOperatingThreshold() throws {
+        let space = try LocalizeWorkspace()
+        defer { space.cleanUp() }
+        let summary = space.root + "/summary.json"
+        try Data(#"{"numImages": 3, "operatingThreshold": 0.45, "operatingThresholdSource": "calibrated"}"#.utf8)
+            .write(to: URL(fileURLWithPath: summary))
+        #expect(try LocalizeInputs.calibratedThreshold(summary) == 0.45)
+        try Data(#"{"numImages": 3}"#.utf8).write(to: URL(fileURLWithPath: summary))
+        let error = try #require(throws: LocalizeInputError.self) { try LocalizeInputs.calibratedThreshold(summary) }
+        #expect(error.description.contains(summary) && error.description.contains("operatingThreshold"))
+    }
+
     @Test func optionsAreValidated() throws {
         #expect(throws: (any Error).self) { try WSOLCommand.parseAsRoot(["localize", "--out", "/tmp/x"]) }
         #expect(throws: (any Error).self) { try WSOLCommand.parseAsRoot(["localize", "x.png", "--out", "/tmp/x", "--target", "gt"]) }

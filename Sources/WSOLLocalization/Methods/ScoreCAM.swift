@@ -24,7 +24,7 @@ public struct ScoreCAM: LocalizationMethod {
 
     public func rawMaps(_ capture: ForwardCapture, classes: [Int]) throws -> Tensor {
         try withNoGrad {
-            let maps = try (0..<capture.batchSize).map { n in
+            let maps = (0..<capture.batchSize).map { n in
                 let activation = MapMath.image(capture.activation, n)
                 let scores = channelScores(capture, image: n, target: classes[n])
                 let weights = softmax(scores.reshaped(to: [1, scores.count]), axis: 1)
