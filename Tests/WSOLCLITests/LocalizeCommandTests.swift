@@ -103,6 +103,26 @@ struct LocalizeCommandTests {
         #expect(FileManager.default.fileExists(atPath: space.out + "2/scoremaps/b.top3.npy"))
     }
 
+    @Test func wsolEvaluateScoresTheWrittenMaps() throws {
+        let space = try LocalizeWorkspace()
+        defer { space.cleanUp() }
+        let metadata = WSOLMetadata(imageIDs: ["a.png", "sub/c.png"], classLabels: ["a.png": 0, "sub/c.png": 3],
+                                    imageSizes: ["a.png": ImageSize(width: 40, height: 30), "sub/c.png": ImageSize(width: 50, height: 20)],
+                                    boxes: ["a.png": [MetadataBox(x0: 10, y0: 7, x1: 19, y1: 14)],
+                                            "sub/c.png": [MetadataBox(x0: 12, y0: 5, x1: 24, y1: 9)]])
+        try metadata.write(to: space.root + "/split")
+        _ = try space.run(["--metadata", space.root + "/split", "--data-root", space.photos, "--out", space.out,
+                           "--model", "small", "--weights", space.weights, "--input-size", "32", "--target", "gt", "--quiet"])
+        // The scoremaps/ and top5.csv contracts are what `wsol evaluate` reads.
+        let evaluate = try #require(try WSOLCommand.parseAsRoot([
+            "evaluate", "--metadata", space.root + "/split", "--scoremaps", space.out + "/scoremaps",
+            "--predictions", space.out + "/top5.csv", "--input-size", "32",
+        ]) as? EvaluateCommand)
+        let summary = try evaluate.evaluate().rendered()
+        #expect(summary.contains(#""numImages":2"#))
+        #expect(summary.contains("Top1Loc"))
+    }
+
     @Test func calibrationFileGivesTheOperatingThreshold() throws {
         let space = try LocalizeWorkspace()
         defer { space.cleanUp() }
