@@ -20,7 +20,7 @@ public final class SmallResNet: GAPLinearClassifier, LearningRateGrouped {
     /// - Parameters:
     ///   - widths: channels of the four stages.
     ///   - strides: stride of each stage's first block.
-    public init(classCount: Int, widths: [Int] = [32, 64, 128, 128], strides: [Int] = [1, 2, 2, 1], seed: UInt64 = 0) {
+    public init(classCount: Int, widths: [Int] = [32, 64, 128, 128], strides: [Int] = [1, 2, 2, 1], seed: UInt64 = 0, randomInit: Bool = true) {
         precondition(widths.count == 4 && strides.count == 4, "SmallResNet: four widths and four strides")
         var generator = RandomGenerator(seed: seed)
         conv1 = convolution(3, widths[0], kernel: 3, stride: 2, padding: 1, using: &generator)
@@ -33,9 +33,9 @@ public final class SmallResNet: GAPLinearClassifier, LearningRateGrouped {
             channels = width
         }
         stages = built
-        fc = Linear(inFeatures: channels, outFeatures: classCount, using: &generator)
+        fc = Linear(inFeatures: channels, outFeatures: classCount, initializer: .zeros, using: &generator)
         self.classCount = classCount
-        applyReferenceInit(to: self, convolutions: .heFanOut, using: &generator)
+        if randomInit { applyReferenceInit(to: self, convolutions: .heFanOut, using: &generator) }
     }
 
     public var children: [(String, any Module)] {
