@@ -67,7 +67,8 @@ let package = Package(
         .testTarget(name: "WSOLLocalizationTests", dependencies: ["WSOLLocalization", "TensorTestSupport"]),
         .testTarget(name: "WSOLEvaluationTests", dependencies: ["WSOLEvaluation", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"]),
+        .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLCLITests", dependencies: ["WSOLCLI", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
     ]

@@ -8,6 +8,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure speed (build with -c release; figures are medians over repeats).",
         subcommands: [
             // Keep one subcommand per line (merges stay trivial).
+            BenchDataCommand.self,
         ]
     )
 }

@@ -12,6 +12,7 @@ public struct WSOLCommand: ParsableCommand {
             VersionCommand.self,
             BenchCommand.self,
             ImportWeightsCommand.self,
+            FetchAssetsCommand.self,
         ]
     )
     public init() {}

@@ -1,0 +1,71 @@
+//! The explicit, seeded random source of the data pipeline (no global state).
+
+/// xoshiro256** seeded through SplitMix64: fast, 2^256 - 1 period, and identical on every
+/// platform, so the same seed gives the same augmentations everywhere.
+///
+/// The loader derives one generator per (seed, epoch, sample) with `init(seed:stream:)`, so an
+/// image's augmentation does not depend on which worker thread handled it or when.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+
+    /// A generator for `seed`.
+    public init(seed: UInt64) {
+        var mixer = seed
+        state = (Self.splitMix(&mixer), Self.splitMix(&mixer), Self.splitMix(&mixer), Self.splitMix(&mixer))
+    }
+
+    /// An independent generator for sub-stream `stream` of `seed` (e.g. one per sample), obtained
+    /// by hashing the pair: nearby streams give unrelated sequences.
+    public init(seed: UInt64, stream: UInt64) {
+        var mixer = seed ^ 0x6A09_E667_F3BC_C908
+        let first = Self.splitMix(&mixer)
+        var combined = first ^ (stream &* 0x9E37_79B9_7F4A_7C15)
+        self.init(seed: Self.splitMix(&combined))
+    }
+
+    private static func splitMix(_ value: inout UInt64) -> UInt64 {
+        value &+= 0x9E37_79B9_7F4A_7C15
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = ((state.1 &* 5) << 7 | (state.1 &* 5) >> 57) &* 9
+        let shifted = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= shifted
+        state.3 = state.3 << 45 | state.3 >> 19
+        return result
+    }
+
+    /// Uniform in `[low, high)` with 53 random bits.
+    public mutating func uniform(_ low: Double, _ high: Double) -> Double {
+        low + (high - low) * Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// Uniform integer in `low ..< high` (as `torch.randint(low, high)`); `low` if the range is empty.
+    /// Lemire's multiply-and-reject method, written out so that results never depend on the
+    /// standard library's version.
+    public mutating func integer(_ low: Int, _ high: Int) -> Int {
+        guard high > low else { return low }
+        let range = UInt64(high - low)
+        let threshold = (0 &- range) % range  // 2^64 mod range
+        while true {
+            let product = next().multipliedFullWidth(by: range)
+            if product.low >= threshold { return low + Int(product.high) }
+        }
+    }
+
+    /// Fisher-Yates shuffle of `array` (stable across platforms and Swift versions).
+    public mutating func shuffle<Element>(_ array: inout [Element]) {
+        guard array.count > 1 else { return }
+        for index in stride(from: array.count - 1, to: 0, by: -1) {
+            array.swapAt(index, integer(0, index + 1))
+        }
+    }
+}
