@@ -14,7 +14,7 @@ import TensorNN
         let output = withNoGrad { model.forward(input, capture: ["layer4", "layer3"], replacing: (layer: "layer4", value: zeros)) }
         #expect(output.logits.scalars == [0.5, -1, 2, 0.5, -1, 2])
         #expect(output.features["layer4"]?.scalars.allSatisfy { $0 == 0 } == true)
-        #expect(output.features["layer3"]?.shape == [2, 128, 4, 4])
+        #expect(output.features["layer3"]?.shape == [2, 64, 4, 4])
         #expect(output.features.count == 2)
     }
 
