@@ -9,6 +9,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             // Keep one subcommand per line (merges stay trivial).
             BenchDataCommand.self,
+            BenchEngineCommand.self,
         ]
     )
 }
