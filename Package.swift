@@ -62,7 +62,9 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TensorTestSupport"]),
         .testTarget(name: "TensorNNTests", dependencies: ["TensorNN", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "WSOLModelsTests", dependencies: ["WSOLModels", "TensorTestSupport"]),
+        // WSOLData only to decode the real photos of the MobileNetV2 golden test.
+        .testTarget(name: "WSOLModelsTests", dependencies: ["WSOLModels", "WSOLData", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLLocalizationTests", dependencies: ["WSOLLocalization", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLEvaluationTests", dependencies: ["WSOLEvaluation", "WSOLData", "TensorTestSupport"],

@@ -10,6 +10,8 @@ struct BenchCommand: ParsableCommand {
             // Keep one subcommand per line (merges stay trivial).
             BenchEvaluateCommand.self,
             BenchLocalizeCommand.self,
+            BenchDataCommand.self,
+            BenchEngineCommand.self,
         ]
     )
 }

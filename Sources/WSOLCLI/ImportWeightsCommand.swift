@@ -18,7 +18,7 @@ struct ImportWeightsCommand: ParsableCommand {
     @Argument(help: "The PyTorch checkpoint to read.")
     var input: String
 
-    @Argument(help: "The safetensors file to write (atomically).")
+    @Option(name: .customLong("out"), help: "The safetensors file to write (atomically).")
     var output: String
 
     @Option(name: .customLong("strip-prefix"), help: "Remove this prefix from every name (e.g. 'module.' from DataParallel, 'state_dict.').")

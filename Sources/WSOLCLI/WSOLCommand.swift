@@ -16,6 +16,7 @@ public struct WSOLCommand: ParsableCommand {
             ImportCommand.self,
             SynthCommand.self,
             LocalizeCommand.self,
+            FetchAssetsCommand.self,
         ]
     )
     public init() {}

@@ -11,7 +11,7 @@ final class BasicConv2d: NamedModule, Layer {
     init(_ inChannels: Int, _ outChannels: Int, kernel: (Int, Int), stride: Int = 1, padding: (Int, Int) = (0, 0),
          using generator: inout RandomGenerator) {
         conv = Conv2d(inChannels, outChannels, kernelSize: kernel, stride: (stride, stride), padding: padding,
-                      bias: false, using: &generator)
+                      bias: false, initializer: .zeros, using: &generator)
         bn = BatchNorm2d(outChannels, epsilon: 0.001)
     }
 
@@ -183,7 +183,7 @@ final class InceptionAux: NamedModule {
     init(_ inChannels: Int, classCount: Int, using g: inout RandomGenerator) {
         conv0 = BasicConv2d(inChannels, 128, kernel: 1, using: &g)
         conv1 = BasicConv2d(128, 768, kernel: 5, using: &g)
-        fc = Linear(inFeatures: 768, outFeatures: classCount, using: &g)
+        fc = Linear(inFeatures: 768, outFeatures: classCount, initializer: .zeros, using: &g)
     }
 
     override var children: [(String, any Module)] { [("conv0", conv0), ("conv1", conv1), ("fc", fc)] }

@@ -77,17 +77,17 @@ public final class InceptionV3: GAPLinearClassifier, LearningRateGrouped {
 
     /// torchvision's layout with He fan-out conv init (torchvision itself uses truncated normals; the
     /// weights are meant to be loaded). `auxLogits` keeps the `AuxLogits.*` parameters.
-    public init(classCount: Int = 1000, auxLogits: Bool = true, transformInput: Bool = false, seed: UInt64 = 0) {
+    public init(classCount: Int = 1000, auxLogits: Bool = true, transformInput: Bool = false, seed: UInt64 = 0, randomInit: Bool = true) {
         var g = RandomGenerator(seed: seed)
         trunk = InceptionTrunk(camVariant: false, using: &g)
         self.auxLogits = auxLogits ? InceptionAux(768, classCount: classCount, using: &g) : nil
         mixed7 = [("Mixed_7a", InceptionD(768, using: &g)), ("Mixed_7b", InceptionE(1280, using: &g)),
                   ("Mixed_7c", InceptionE(2048, using: &g))]
         dropout = Dropout(probability: 0.5, seed: seed &+ 1)
-        fc = Linear(inFeatures: 2048, outFeatures: classCount, using: &g)
+        fc = Linear(inFeatures: 2048, outFeatures: classCount, initializer: .zeros, using: &g)
         self.classCount = classCount
         transformsInput = transformInput
-        applyReferenceInit(to: self, convolutions: .heFanOut, using: &g)
+        if randomInit { applyReferenceInit(to: self, convolutions: .heFanOut, using: &g) }
     }
 
     public var children: [(String, any Module)] {
@@ -106,7 +106,9 @@ public final class InceptionV3: GAPLinearClassifier, LearningRateGrouped {
         var tap = FeatureTap(capture: capture, replacing: replacing)
         var x = trunk.run(transformsInput ? googleNormalised(input) : input, extraPool: false, &tap)
         for (name, block) in mixed7 { x = tap.pass(name, block(x)) }
-        return tap.output(logits: fc(dropout(pooledVector(x))))
+        // The dropouts are not children (no state), so they follow this model's mode here.
+        let pooled = pooledVector(x)
+        return tap.output(logits: fc(isTraining ? dropout(pooled) : pooled))
     }
 
     public func isFastParameter(named name: String) -> Bool { name.hasPrefix("fc.") }
@@ -137,16 +139,16 @@ public final class InceptionV3CAM: GAPLinearClassifier, LearningRateGrouped {
     public var isTraining = true
 
     /// wsolevaluation's initialisation: xavier-uniform convs with zero bias, BN 1/0.
-    public init(classCount: Int = 1000, largeFeatureMap: Bool = false, seed: UInt64 = 0) {
+    public init(classCount: Int = 1000, largeFeatureMap: Bool = false, seed: UInt64 = 0, randomInit: Bool = true) {
         var g = RandomGenerator(seed: seed)
         trunk = InceptionTrunk(camVariant: true, using: &g)
-        head1 = Sequential(Conv2d(768, 1024, kernelSize: 3, padding: 1, using: &g), Activation.relu)
-        head2 = Sequential(Conv2d(1024, 1024, kernelSize: 3, padding: 1, using: &g), Activation.relu)
-        classConv = Conv2d(1024, classCount, kernelSize: 1, using: &g)
+        head1 = Sequential(Conv2d(768, 1024, kernelSize: 3, padding: 1, initializer: .zeros, using: &g), Activation.relu)
+        head2 = Sequential(Conv2d(1024, 1024, kernelSize: 3, padding: 1, initializer: .zeros, using: &g), Activation.relu)
+        classConv = Conv2d(1024, classCount, kernelSize: 1, initializer: .zeros, using: &g)
         dropouts = (1...3).map { Dropout(probability: 0.5, seed: seed &+ UInt64($0)) }
         self.classCount = classCount
         self.largeFeatureMap = largeFeatureMap
-        applyReferenceInit(to: self, convolutions: .xavier, using: &g)
+        if randomInit { applyReferenceInit(to: self, convolutions: .xavier, using: &g) }
     }
 
     public var children: [(String, any Module)] {
@@ -162,9 +164,11 @@ public final class InceptionV3CAM: GAPLinearClassifier, LearningRateGrouped {
     public func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput {
         var tap = FeatureTap(capture: capture, replacing: replacing)
         var x = trunk.run(input, extraPool: !largeFeatureMap, &tap)
-        x = tap.pass("SPG_A3_1b", head1(dropouts[0](x)))
-        x = tap.pass("SPG_A3_2b", head2(dropouts[1](x)))
-        x = tap.pass("SPG_A4", classConv(dropouts[2](x)))
+        // The dropouts are not children (no state), so they follow this model's mode here.
+        let drop: (Int, Tensor) -> Tensor = { [isTraining, dropouts] in isTraining ? dropouts[$0]($1) : $1 }
+        x = tap.pass("SPG_A3_1b", head1(drop(0, x)))
+        x = tap.pass("SPG_A3_2b", head2(drop(1, x)))
+        x = tap.pass("SPG_A4", classConv(drop(2, x)))
         return tap.output(logits: pooledVector(x))
     }
 

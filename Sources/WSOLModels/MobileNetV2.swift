@@ -56,7 +56,7 @@ public final class MobileNetV2: GAPLinearClassifier, LearningRateGrouped {
     /// - Parameters:
     ///   - classCount: K, the classifier's outputs (1000 for ImageNet weights).
     ///   - dropout: probability of the dropout before the classifier (torchvision: 0.2).
-    public init(classCount: Int = 1000, dropout: Float = 0.2, seed: UInt64 = 0) {
+    public init(classCount: Int = 1000, dropout: Float = 0.2, seed: UInt64 = 0, randomInit: Bool = true) {
         var generator = RandomGenerator(seed: seed)
         var layers: [any Layer] = [convBNReLU6(3, 32, kernel: 3, stride: 2, using: &generator)]
         var channels = 32
@@ -70,9 +70,9 @@ public final class MobileNetV2: GAPLinearClassifier, LearningRateGrouped {
         layers.append(convBNReLU6(channels, 1280, kernel: 1, using: &generator))
         features = Sequential(layers)
         classifier = Sequential(Dropout(probability: dropout, seed: seed &+ 1),
-                                Linear(inFeatures: 1280, outFeatures: classCount, using: &generator))
+                                Linear(inFeatures: 1280, outFeatures: classCount, initializer: .zeros, using: &generator))
         self.classCount = classCount
-        applyReferenceInit(to: self, convolutions: .heFanOut, using: &generator)
+        if randomInit { applyReferenceInit(to: self, convolutions: .heFanOut, using: &generator) }
     }
 
     public var children: [(String, any Module)] { [("features", features), ("classifier", classifier)] }

@@ -82,7 +82,7 @@ public func applyReferenceInit(to module: any Module, convolutions: ConvolutionI
 func convolution(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
                  groups: Int = 1, using generator: inout RandomGenerator) -> Conv2d {
     Conv2d(inChannels, outChannels, kernelSize: kernel, stride: stride, padding: padding, groups: groups,
-           bias: false, initializer: .kaimingNormalFanOut, using: &generator)
+           bias: false, initializer: .zeros, using: &generator)
 }
 
 /// Global average pooling to `[N, C]`.

@@ -53,11 +53,15 @@ public struct ModelOptions: Sendable {
     public var largeFeatureMap: Bool
     /// Seed of the initial weights and dropout masks.
     public var seed: UInt64
+    /// False skips drawing initial weights (conv and linear weights stay zero): for a checkpoint
+    /// loaded right after building, which saves seconds on the big backbones.
+    public var randomInit: Bool
 
-    public init(classCount: Int = 1000, largeFeatureMap: Bool = false, seed: UInt64 = 0) {
+    public init(classCount: Int = 1000, largeFeatureMap: Bool = false, seed: UInt64 = 0, randomInit: Bool = true) {
         self.classCount = classCount
         self.largeFeatureMap = largeFeatureMap
         self.seed = seed
+        self.randomInit = randomInit
     }
 }
 
@@ -65,16 +69,16 @@ public struct ModelOptions: Sendable {
 public enum ModelZoo {
     /// A freshly initialised model of `kind` (load weights with `loadPretrained(_:strict:)`).
     public static func build(_ kind: ModelKind, options: ModelOptions = ModelOptions()) -> any WSOLBackbone {
-        let (classes, large, seed) = (options.classCount, options.largeFeatureMap, options.seed)
+        let (classes, large, seed, random) = (options.classCount, options.largeFeatureMap, options.seed, options.randomInit)
         switch kind {
-        case .mobileNetV2: return MobileNetV2(classCount: classes, seed: seed)
-        case .resNet50: return ResNet50(classCount: classes, seed: seed)
-        case .resNet50CAM: return ResNet50(classCount: classes, camVariant: true, largeFeatureMap: large, seed: seed)
-        case .vgg16: return VGG16(classCount: classes, seed: seed)
-        case .vgg16CAM: return VGG16CAM(classCount: classes, largeFeatureMap: large, seed: seed)
-        case .inceptionV3: return InceptionV3(classCount: classes, seed: seed)
-        case .inceptionV3CAM: return InceptionV3CAM(classCount: classes, largeFeatureMap: large, seed: seed)
-        case .smallResNet: return SmallResNet(classCount: classes, seed: seed)
+        case .mobileNetV2: return MobileNetV2(classCount: classes, seed: seed, randomInit: random)
+        case .resNet50: return ResNet50(classCount: classes, seed: seed, randomInit: random)
+        case .resNet50CAM: return ResNet50(classCount: classes, camVariant: true, largeFeatureMap: large, seed: seed, randomInit: random)
+        case .vgg16: return VGG16(classCount: classes, seed: seed, randomInit: random)
+        case .vgg16CAM: return VGG16CAM(classCount: classes, largeFeatureMap: large, seed: seed, randomInit: random)
+        case .inceptionV3: return InceptionV3(classCount: classes, seed: seed, randomInit: random)
+        case .inceptionV3CAM: return InceptionV3CAM(classCount: classes, largeFeatureMap: large, seed: seed, randomInit: random)
+        case .smallResNet: return SmallResNet(classCount: classes, seed: seed, randomInit: random)
         }
     }
 }

@@ -25,10 +25,10 @@ public final class ResNet50: GAPLinearClassifier, LearningRateGrouped {
     ///   - camVariant: build wsolevaluation's `ResNetCam` (layer4 stride 1; xavier conv init) instead
     ///     of torchvision's `resnet50` (He fan-out init).
     ///   - largeFeatureMap: with `camVariant`, also layer3 stride 1 (28x28 at 224).
-    public init(classCount: Int = 1000, camVariant: Bool = false, largeFeatureMap: Bool = false, seed: UInt64 = 0) {
+    public init(classCount: Int = 1000, camVariant: Bool = false, largeFeatureMap: Bool = false, seed: UInt64 = 0, randomInit: Bool = true) {
         precondition(camVariant || !largeFeatureMap, "ResNet50: largeFeatureMap applies to the CAM variant only")
         var generator = RandomGenerator(seed: seed)
-        conv1 = Conv2d(3, 64, kernelSize: 7, stride: 2, padding: 3, bias: false, using: &generator)
+        conv1 = Conv2d(3, 64, kernelSize: 7, stride: 2, padding: 3, bias: false, initializer: .zeros, using: &generator)
         bn1 = BatchNorm2d(64)
         let strides = camVariant ? [1, 2, largeFeatureMap ? 1 : 2, 1] : [1, 2, 2, 2]
         var channels = 64
@@ -42,10 +42,10 @@ public final class ResNet50: GAPLinearClassifier, LearningRateGrouped {
             built.append(Sequential(blocks))
         }
         stages = built
-        fc = Linear(inFeatures: 2048, outFeatures: classCount, using: &generator)
+        fc = Linear(inFeatures: 2048, outFeatures: classCount, initializer: .zeros, using: &generator)
         self.classCount = classCount
         isCAMVariant = camVariant
-        applyReferenceInit(to: self, convolutions: camVariant ? .xavier : .heFanOut, using: &generator)
+        if randomInit { applyReferenceInit(to: self, convolutions: camVariant ? .xavier : .heFanOut, using: &generator) }
     }
 
     public var children: [(String, any Module)] {

@@ -5,10 +5,10 @@ import TensorNN
 /// A ResNet-18-style network scaled down for small images: a 3x3 stride-2 stem (`conv1`, `bn1`),
 /// four stages of two ``BasicBlock``s (`layer1` ... `layer4`), GAP and `fc`.
 ///
-/// Default widths 32/64/128/128 with stage strides 1/2/2/1, so the CAM layer `layer4` is
+/// Default widths 16/32/64/128 with stage strides 1/2/2/1, so the CAM layer `layer4` is
 /// `[N, 128, H/8, W/8]` (8x8 at 64 px, 16x16 at 128 px). The last stage keeps its resolution
-/// (like the CAM variants of the big backbones) because maps of 4x4 are too coarse to localise.
-/// Forward cost at 64 px: about 0.12 GFLOP per image.
+/// (like the CAM variants of the big backbones) because maps of 4x4 are too coarse to localise;
+/// it is also the most expensive stage. Forward cost at 64 px: 0.12 GFLOP per image.
 public final class SmallResNet: GAPLinearClassifier, LearningRateGrouped {
     public let conv1: Conv2d
     public let bn1: BatchNorm2d
@@ -20,7 +20,7 @@ public final class SmallResNet: GAPLinearClassifier, LearningRateGrouped {
     /// - Parameters:
     ///   - widths: channels of the four stages.
     ///   - strides: stride of each stage's first block.
-    public init(classCount: Int, widths: [Int] = [32, 64, 128, 128], strides: [Int] = [1, 2, 2, 1], seed: UInt64 = 0) {
+    public init(classCount: Int, widths: [Int] = [16, 32, 64, 128], strides: [Int] = [1, 2, 2, 1], seed: UInt64 = 0, randomInit: Bool = true) {
         precondition(widths.count == 4 && strides.count == 4, "SmallResNet: four widths and four strides")
         var generator = RandomGenerator(seed: seed)
         conv1 = convolution(3, widths[0], kernel: 3, stride: 2, padding: 1, using: &generator)
@@ -33,9 +33,9 @@ public final class SmallResNet: GAPLinearClassifier, LearningRateGrouped {
             channels = width
         }
         stages = built
-        fc = Linear(inFeatures: channels, outFeatures: classCount, using: &generator)
+        fc = Linear(inFeatures: channels, outFeatures: classCount, initializer: .zeros, using: &generator)
         self.classCount = classCount
-        applyReferenceInit(to: self, convolutions: .heFanOut, using: &generator)
+        if randomInit { applyReferenceInit(to: self, convolutions: .heFanOut, using: &generator) }
     }
 
     public var children: [(String, any Module)] {

@@ -23,7 +23,7 @@ func vggFeatures(_ configuration: [VGGEntry], using generator: inout RandomGener
     for entry in configuration {
         switch entry {
         case .conv(let outChannels):
-            layers.append(Conv2d(channels, outChannels, kernelSize: 3, padding: 1, using: &generator))
+            layers.append(Conv2d(channels, outChannels, kernelSize: 3, padding: 1, initializer: .zeros, using: &generator))
             layers.append(Activation.relu)
             channels = outChannels
         case .pool:
@@ -53,17 +53,17 @@ public final class VGG16: FeatureMapClassifier, LearningRateGrouped {
     public var isTraining = true
 
     /// torchvision's initialisation: He fan-out convs with zero bias, linear N(0, 0.01), zero bias.
-    public init(classCount: Int = 1000, seed: UInt64 = 0) {
+    public init(classCount: Int = 1000, seed: UInt64 = 0, randomInit: Bool = true) {
         var generator = RandomGenerator(seed: seed)
         features = vggFeatures(vgg16Configuration, using: &generator)
         classifier = Sequential(
-            Linear(inFeatures: 512 * 7 * 7, outFeatures: 4096, using: &generator), Activation.relu,
+            Linear(inFeatures: 512 * 7 * 7, outFeatures: 4096, initializer: .zeros, using: &generator), Activation.relu,
             Dropout(probability: 0.5, seed: seed &+ 1),
-            Linear(inFeatures: 4096, outFeatures: 4096, using: &generator), Activation.relu,
+            Linear(inFeatures: 4096, outFeatures: 4096, initializer: .zeros, using: &generator), Activation.relu,
             Dropout(probability: 0.5, seed: seed &+ 2),
-            Linear(inFeatures: 4096, outFeatures: classCount, using: &generator))
+            Linear(inFeatures: 4096, outFeatures: classCount, initializer: .zeros, using: &generator))
         self.classCount = classCount
-        applyReferenceInit(to: self, convolutions: .heFanOut, using: &generator)
+        if randomInit { applyReferenceInit(to: self, convolutions: .heFanOut, using: &generator) }
     }
 
     public var children: [(String, any Module)] { [("features", features), ("classifier", classifier)] }
@@ -95,14 +95,14 @@ public final class VGG16CAM: GAPLinearClassifier, LearningRateGrouped {
     public var isTraining = true
 
     /// wsolevaluation's initialisation: He fan-out convs, zero bias, linear N(0, 0.01).
-    public init(classCount: Int = 1000, largeFeatureMap: Bool = false, seed: UInt64 = 0) {
+    public init(classCount: Int = 1000, largeFeatureMap: Bool = false, seed: UInt64 = 0, randomInit: Bool = true) {
         var generator = RandomGenerator(seed: seed)
         features = vggFeatures(Self.configuration(largeFeatureMap: largeFeatureMap), using: &generator)
-        conv6 = Conv2d(512, 1024, kernelSize: 3, padding: 1, using: &generator)
-        fc = Linear(inFeatures: 1024, outFeatures: classCount, using: &generator)
+        conv6 = Conv2d(512, 1024, kernelSize: 3, padding: 1, initializer: .zeros, using: &generator)
+        fc = Linear(inFeatures: 1024, outFeatures: classCount, initializer: .zeros, using: &generator)
         self.classCount = classCount
         self.largeFeatureMap = largeFeatureMap
-        applyReferenceInit(to: self, convolutions: .heFanOut, using: &generator)
+        if randomInit { applyReferenceInit(to: self, convolutions: .heFanOut, using: &generator) }
     }
 
     /// VGG16's configuration without pool5, and without pool4 as well for the large map.

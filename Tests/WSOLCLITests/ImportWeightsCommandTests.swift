@@ -8,7 +8,7 @@ import TensorNN
         let input = try #require(Bundle.module.path(forResource: "tiny_zip", ofType: "pth", inDirectory: "Fixtures"))
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("iw-\(UUID()).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let command = try #require(try WSOLCommand.parseAsRoot(["import-weights", input, output, "--strip-prefix", "fc."]) as? ImportWeightsCommand)
+        let command = try #require(try WSOLCommand.parseAsRoot(["import-weights", input, "--out", output, "--strip-prefix", "fc."]) as? ImportWeightsCommand)
         try command.run()
         let written = try SafeTensors.read(output)
         // fc.weight lost its prefix; its values are the transposed arange from the fixture generator.
@@ -17,7 +17,7 @@ import TensorNN
     }
 
     @Test func aMissingInputNamesTheFile() throws {
-        let command = try #require(try WSOLCommand.parseAsRoot(["import-weights", "/no/such.pth", "/tmp/x.safetensors"]) as? ImportWeightsCommand)
+        let command = try #require(try WSOLCommand.parseAsRoot(["import-weights", "/no/such.pth", "--out", "/tmp/x.safetensors"]) as? ImportWeightsCommand)
         let error = try #require(throws: WeightsFileError.self) { try command.run() }
         #expect(error.description.contains("/no/such.pth"))
     }

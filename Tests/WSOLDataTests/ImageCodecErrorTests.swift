@@ -45,6 +45,16 @@ import Testing
         expectImageError(write(cut, named: "cut.jpg"), reasonContains: "JPEG")
     }
 
+    @Test func jpegCutInsideTheScanIsReportedAsTruncated() throws {
+        // A 64x64 noisy JPEG cut at 70%: the header is whole, the entropy-coded data ends early.
+        var noisy = PixelImage(width: 64, height: 64, channels: 3)
+        for index in noisy.pixels.indices { noisy.pixels[index] = UInt8((index * 7919) % 251) }
+        let whole = ImageFixtures.scratchDirectory() + "/whole.jpg"
+        try ImageCodec.writeJPEG(noisy, to: whole)
+        let bytes = [UInt8](FileManager.default.contents(atPath: whole)!)
+        expectImageError(write(Array(bytes.prefix(bytes.count * 7 / 10)), named: "cut.jpg"), reasonContains: "truncated JPEG")
+    }
+
     @Test(arguments: [0.3, 0.6, 0.9])
     func truncatedPNG(keptFraction: Double) {
         let bytes = ImageFixtures.bytes("rgb16.png")

@@ -168,3 +168,21 @@ private final class ProducedIndices: @unchecked Sendable {
     func add(_ index: Int) { lock.withLock { largest = max(largest, index) } }
     var maximum: Int { lock.withLock { largest } }
 }
+
+@Suite struct LoaderEndToEndTests {
+    @Test func evalInputMatchesTorchvisionOnPIL() throws {
+        // eval_photo_10x7.f32: Pillow decode + Resize((7, 10)) bilinear + ToTensor + Normalize
+        // (scripts/fixtures/image_resize.py). Decode and resize are bit-exact, so only float
+        // rounding of the normalisation remains.
+        let item = LoaderItem(imageID: "photo.jpg", path: ImageFixtures.path("photo.jpg"), label: 4)
+        let loader = try ImageLoader(items: [item], pipeline: TransformPipeline(steps: [.resize(width: 10, height: 7)]))
+        let batch = try #require(try loader.epoch(0).next())
+        #expect(batch.shape == [1, 3, 7, 10] && batch.labels == [4])
+        let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("resize/eval_photo_10x7.f32")
+        let raw = [UInt8](FileManager.default.contents(atPath: url.path)!)
+        let expected = stride(from: 0, to: raw.count, by: 4).map { offset in
+            Float(bitPattern: UInt32(raw[offset]) | UInt32(raw[offset + 1]) << 8 | UInt32(raw[offset + 2]) << 16 | UInt32(raw[offset + 3]) << 24)
+        }
+        expectClose(batch.pixels, expected, rtol: 1e-5, atol: 1e-5)
+    }
+}

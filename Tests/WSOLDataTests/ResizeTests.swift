@@ -89,6 +89,9 @@ private enum ResizeFixtures {
             let actual = ResizeFixtures.source.resizedLikeOpenCV(width: width, height: height, interpolation: interpolation)
             let (worst, differing) = ResizeFixtures.difference(actual.pixels, expected)
             #expect(worst <= (interpolation == .nearest ? 0 : 1), "\(interpolation) \(width)x\(height): \(differing) differ by up to \(worst)")
+            // Measured: bilinear differs only in border rows when upsampling (61 of 16470 at 90x61),
+            // bicubic in 1 of 16470; anything above 1% means a convention broke.
+            #expect(differing * 100 <= expected.count, "\(interpolation) \(width)x\(height): \(differing) samples differ")
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TensorTestSupport
 @testable import WSOLData
@@ -182,5 +183,42 @@ private func numbered(width: Int, height: Int) -> PixelImage {
         #expect(train.width == 224 && train.height == 224 && eval.width == 224 && eval.height == 224)
         #expect(TransformPipeline.wsolTrain().isRandom && !TransformPipeline.wsolEval().isRandom)
         #expect(TransformPipeline.wsolTrain().outputSize(inputWidth: 500, inputHeight: 375) == (224, 224))
+    }
+}
+
+/// Colour steps against Pillow's ImageEnhance and torchvision's adjust_hue
+/// (scripts/fixtures/image_jitter.py, on the 37x23 resize source image).
+@Suite struct TransformColorParityTests {
+    private func fixture(_ name: String) -> [UInt8] {
+        let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("resize/\(name)")
+        return [UInt8](FileManager.default.contents(atPath: url.path)!)
+    }
+
+    private var source: PixelImage { PixelImage(width: 37, height: 23, channels: 3, pixels: fixture("source.rgb")) }
+
+    @Test func hsvConversionMatchesPillow() {
+        let expected = fixture("jitter_hsv.bin"), pixels = source.pixels
+        var mismatches = 0
+        for index in stride(from: 0, to: pixels.count, by: 3) {
+            let (h, s, v) = HSV.fromRGB(pixels[index], pixels[index + 1], pixels[index + 2])
+            if [h, s, v] != Array(expected[index..<index + 3]) { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test func enhanceStepsMatchPillow() {
+        let image = source
+        #expect(ColorJitter.blend(image, degenerate: { _ in 0 }, factor: 1.3).pixels == fixture("jitter_brightness_1.3.rgb"))
+        let mean = ColorJitter.meanLuma(image)
+        #expect(ColorJitter.blend(image, degenerate: { _ in mean }, factor: 0.6).pixels == fixture("jitter_contrast_0.6.rgb"))
+        let luma = image.converted(toChannels: 1).pixels
+        #expect(ColorJitter.blend(image, degenerate: { luma[$0 / 3] }, factor: 1.7).pixels == fixture("jitter_saturation_1.7.rgb"))
+    }
+
+    @Test(arguments: [0.1, -0.1])
+    func hueShiftMatchesTorchvision(shift: Double) {
+        let actual = ColorJitter.shiftHue(source, by: shift).pixels, expected = fixture("jitter_hue_\(shift).rgb")
+        let worst = zip(actual, expected).map { abs(Int($0) - Int($1)) }.max()!
+        #expect(worst == 0, "hue \(shift): worst difference \(worst)")
     }
 }

@@ -49,15 +49,18 @@ enum JPEGCodec {
         return image
     }
 
-    /// TurboJPEG reports recoverable problems as warnings. A truncated stream is only a warning to
-    /// libjpeg (the missing rows come out gray) but PIL refuses it, and so do we; other warnings
-    /// (e.g. extraneous bytes before a marker) leave a complete image and are accepted, as PIL does.
+    /// TurboJPEG reports recoverable problems as warnings. A truncated file ("Premature end of JPEG
+    /// file") is only a warning to libjpeg (the missing rows come out gray) but PIL refuses it, and
+    /// so do we. Other warnings ("Corrupt JPEG data: ..." such as extraneous bytes or a marker
+    /// inside a data segment) leave a decoded image that PIL accepts, and so do we.
     private static func judgeDecodeProblem(_ handle: tjhandle, path: String) throws {
         let message = errorString(handle)
-        let isFatal = tjGetErrorCode(handle) == Int32(TJERR_FATAL.rawValue)
-        if isFatal || message.localizedCaseInsensitiveContains("premature end") {
-            let reason = message.localizedCaseInsensitiveContains("premature end") ? "truncated JPEG data" : "corrupt JPEG data"
-            throw ImageError(path: path, reason: "\(reason) (\(message))")
+        let isTruncated = message.localizedCaseInsensitiveContains("premature end of jpeg file")
+        if isTruncated {
+            throw ImageError(path: path, reason: "truncated JPEG data (\(message))")
+        }
+        if tjGetErrorCode(handle) == Int32(TJERR_FATAL.rawValue) {
+            throw ImageError(path: path, reason: "corrupt JPEG data (\(message))")
         }
     }
 

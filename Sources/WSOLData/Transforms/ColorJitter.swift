@@ -84,7 +84,8 @@ public struct ColorJitter: Sendable, Equatable {
     }
 }
 
-/// PIL's 8-bit HSV conversions (`ImageMode` "HSV": H, S, V each 0...255).
+/// PIL's 8-bit HSV conversions (`ImageMode` "HSV": H, S, V each 0...255), including where PIL's
+/// C code computes in `float` and where in `double`: the last bit matters after truncation.
 enum HSV {
     static func fromRGB(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> (UInt8, UInt8, UInt8) {
         let maximum = max(r, g, b), minimum = min(r, g, b)
@@ -92,20 +93,27 @@ enum HSV {
         let range = Float(maximum - minimum)
         let saturation = range / Float(maximum)
         let rc = Float(maximum - r) / range, gc = Float(maximum - g) / range, bc = Float(maximum - b) / range
-        var hue: Float = r == maximum ? bc - gc : (g == maximum ? 2 + rc - bc : 4 + gc - rc)
-        hue = (hue / 6 + 1).truncatingRemainder(dividingBy: 1)
-        return (clip8(Int(hue * 255)), clip8(Int(saturation * 255)), maximum)
+        var hue: Float
+        if r == maximum {
+            hue = bc - gc
+        } else if g == maximum {
+            hue = Float(2.0 + Double(rc) - Double(bc))
+        } else {
+            hue = Float(4.0 + Double(gc) - Double(rc))
+        }
+        hue = Float((Double(hue) / 6.0 + 1.0).truncatingRemainder(dividingBy: 1.0))
+        return (clip8(Int(Double(hue) * 255.0)), clip8(Int(Double(saturation) * 255.0)), maximum)
     }
 
     static func toRGB(_ h: UInt8, _ s: UInt8, _ v: UInt8) -> (UInt8, UInt8, UInt8) {
         guard s != 0 else { return (v, v, v) }
-        let scaled = Float(h) * 6 / 255
+        let scaled = Double(h) * 6.0 / 255.0
         let sector = Int(scaled.rounded(.down))
-        let fraction = scaled - Float(sector)
-        let fs = Float(s) / 255, value = Float(v)
-        let p = clip8(Int((value * (1 - fs)).rounded()))
-        let q = clip8(Int((value * (1 - fs * fraction)).rounded()))
-        let t = clip8(Int((value * (1 - fs * (1 - fraction))).rounded()))
+        let fraction = Float(scaled - Double(sector))
+        let fs = Float(Double(s) / 255.0), value = Double(v)
+        let p = clip8(Int((value * (1.0 - Double(fs))).rounded()))
+        let q = clip8(Int((value * (1.0 - Double(fs * fraction))).rounded()))
+        let t = clip8(Int((value * (1.0 - Double(fs) * (1.0 - Double(fraction)))).rounded()))
         switch sector % 6 {
         case 0: return (v, t, p)
         case 1: return (q, v, p)
