@@ -10,7 +10,6 @@ struct SweepPass {
     /// Index of each live root in `liveRoots` (V1 only).
     let livePosition: UnsafeMutablePointer<Int32>
     var heap = ScoredRootHeap()
-    var touched: [Int32] = []
     var liveRoots: [Int32] = []
     private var evaluationStep: Int32 = 0
 
@@ -25,48 +24,53 @@ struct SweepPass {
 
     // MARK: Foreground (outer borders), levels descending.
 
+    /// Scores outer borders at every requested level (descending) and returns, per level, whether
+    /// the foreground has a hole there (components minus the Euler number, V2 only).
     mutating func foregroundPass(requested: [Bool], selection: ContourSelection, scores: inout [Double],
-                                 score: (Box) -> Double) {
-        heap.removeAll(); touched.removeAll(keepingCapacity: true); liveRoots.removeAll(keepingCapacity: true)
+                                 score: (Box) -> Double) -> [Bool] {
+        heap.removeAll(); liveRoots.removeAll(keepingCapacity: true)
+        let forest = self.forest
         var nextBucket = 255
+        var unscoredEnd = bucketStart[256]  // slots added since the last evaluation end here
+        var hasHoles = [Bool](repeating: false, count: 256)
+        var components = 0, eulerTimesFour = 0
+        let eulerDelta = EulerQuads.deltaTimesFour
         for level in stride(from: 255, through: 0, by: -1) where requested[level] {
             // Foreground at `level` is every pixel whose level is strictly greater.
-            while nextBucket > level {
-                for slot in bucketStart[nextBucket]..<bucketStart[nextBucket + 1] {
-                    addForeground(Int(order[slot]), tracksRoots: selection == .largest)
+            if nextBucket > level {
+                let slots = bucketStart[level + 1]..<bucketStart[nextBucket + 1]
+                if selection == .largest {
+                    for slot in slots { addTrackingRoots(Int(order[slot])) }
+                } else {
+                    for slot in slots {
+                        let added = forest.addEightConnected(Int(order[slot])) { _ in components -= 1 }
+                        if added & UnionFindForest.newComponentFlag != 0 { components += 1 }
+                        eulerTimesFour += eulerDelta[added & 255]
+                    }
                 }
-                nextBucket -= 1
+                nextBucket = level
             }
+            // Euler number = components - holes (4E tracked to stay in integers).
+            hasHoles[level] = selection == .all && components * 4 != eulerTimesFour
             if bucketStart[256] == bucketStart[level + 1] {
                 scores[level] = score(.zero)  // nothing above the threshold: no contour at all
             } else if selection == .all {
-                scores[level] = bestScore(holes: false, score: score)
+                scores[level] = bestScore(slots: bucketStart[level + 1]..<unscoredEnd, holes: false, score: score)
+                unscoredEnd = bucketStart[level + 1]
             } else {
                 scores[level] = score(forest.outerBox(largestContourRoot(thresholdLevel: level)))
             }
         }
+        return hasHoles
     }
 
-    private mutating func addForeground(_ pixel: Int, tracksRoots: Bool) {
-        forest.activate(pixel)
-        if tracksRoots {
+    /// V1: adds a pixel and keeps `liveRoots` (every current component) up to date.
+    private mutating func addTrackingRoots(_ pixel: Int) {
+        let forest = self.forest  // a copy of the pointers, so the closure may mutate self
+        let added = forest.addEightConnected(pixel) { removeLiveRoot($0) }
+        if added & UnionFindForest.newComponentFlag != 0 {
             livePosition[pixel] = Int32(liveRoots.count)
             liveRoots.append(Int32(pixel))
-        } else {
-            touched.append(Int32(pixel))
-        }
-        let width = forest.width, x = pixel % width, y = pixel / width
-        for dy in -1...1 {
-            let ny = y + dy
-            guard ny >= 0 && ny < forest.height else { continue }
-            for dx in -1...1 where dx != 0 || dy != 0 {
-                let nx = x + dx
-                guard nx >= 0 && nx < width else { continue }
-                let neighbour = ny * width + nx
-                guard forest.active[neighbour] != 0 else { continue }
-                let merged = forest.union(pixel, neighbour)
-                if tracksRoots, let absorbed = merged.absorbed { removeLiveRoot(absorbed) }
-            }
         }
     }
 
@@ -116,43 +120,36 @@ struct SweepPass {
 
     // MARK: Holes, levels ascending.
 
-    mutating func holePass(forest holeForest: UnionFindForest, requested: [Bool], scores: inout [Double],
+    /// Scores hole borders (levels ascending) at the levels in `holeLevels`, stopping after the
+    /// last one: on smooth maps holes are rare and most of the background pass is skipped.
+    mutating func holePass(forest holeForest: UnionFindForest, holeLevels: [Bool], scores: inout [Double],
                            score: (Box) -> Double) {
+        guard let lastLevel = holeLevels.lastIndex(of: true) else { return }
         forest = holeForest
-        heap.removeAll(); touched.removeAll(keepingCapacity: true)
+        heap.removeAll()
         var nextBucket = 0
-        for level in 0...255 where requested[level] {
+        var unscoredStart = 0
+        for level in 0...lastLevel where holeLevels[level] {
             // Background at `level` is every pixel whose level is at most `level`.
-            while nextBucket <= level {
-                for slot in bucketStart[nextBucket]..<bucketStart[nextBucket + 1] {
-                    addBackground(Int(order[slot]))
-                }
-                nextBucket += 1
+            if nextBucket <= level {
+                for slot in bucketStart[nextBucket]..<bucketStart[level + 1] { holeForest.addFourConnected(Int(order[slot])) }
+                nextBucket = level + 1
             }
-            let holeScore = bestScore(holes: true, score: score)
+            let holeScore = bestScore(slots: unscoredStart..<bucketStart[level + 1], holes: true, score: score)
+            unscoredStart = bucketStart[level + 1]
             if holeScore > scores[level] { scores[level] = holeScore }
         }
     }
 
-    private mutating func addBackground(_ pixel: Int) {
-        forest.activate(pixel)
-        touched.append(Int32(pixel))
-        let width = forest.width, x = pixel % width, y = pixel / width
-        // 4-connectivity: the background dual of 8-connected foreground.
-        if x > 0 && forest.active[pixel - 1] != 0 { _ = forest.union(pixel, pixel - 1) }
-        if x < width - 1 && forest.active[pixel + 1] != 0 { _ = forest.union(pixel, pixel + 1) }
-        if y > 0 && forest.active[pixel - width] != 0 { _ = forest.union(pixel, pixel - width) }
-        if y < forest.height - 1 && forest.active[pixel + width] != 0 { _ = forest.union(pixel, pixel + width) }
-    }
-
     // MARK: Shared scoring.
 
-    /// Re-scores the roots touched since the last evaluation and returns the best live score
-    /// (`-infinity` if none). Holes mode skips components touching the edge (not holes).
-    private mutating func bestScore(holes: Bool, score: (Box) -> Double) -> Double {
+    /// Re-scores the roots of the pixels added since the last evaluation (`slots` of `order`) and
+    /// returns the best live score (`-infinity` if none). Holes mode skips components touching
+    /// the edge (not holes).
+    private mutating func bestScore(slots: Range<Int>, holes: Bool, score: (Box) -> Double) -> Double {
         evaluationStep &+= 1
-        for pixel in touched {
-            let root = forest.find(Int(pixel))
+        for slot in slots {
+            let root = forest.find(Int(order[slot]))
             guard forest.mark[root] != evaluationStep else { continue }
             forest.mark[root] = evaluationStep
             guard !holes || forest.touchesEdge[root] == 0 else { continue }
@@ -160,7 +157,6 @@ struct SweepPass {
             let box = holes ? forest.holeBox(root) : forest.outerBox(root)
             heap.push(.init(score: score(box), root: Int32(root), version: forest.version[root]))
         }
-        touched.removeAll(keepingCapacity: true)
         while let top = heap.top {
             let root = Int(top.root)
             let isLive = Int(forest.parent[root]) == root && forest.version[root] == top.version
