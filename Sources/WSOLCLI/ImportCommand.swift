@@ -8,7 +8,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Write metadata/<DATASET>/<split>/ for your own images (see docs/datasets.md).",
-        subcommands: [ImportFolderCommand.self, ImportCOCOCommand.self]
+        subcommands: [ImportFolderCommand.self, ImportCOCOCommand.self, ImportCheckCommand.self]
     )
 }
 
@@ -70,10 +70,13 @@ struct ImportFolderCommand: ParsableCommand {
     @Option(help: "Image folder relative to the root, holding one folder per class.")
     var images: String
 
+    @Flag(help: "Fill image_sizes.txt by reading each image's header.")
+    var sizes = false
+
     func run() throws {
         let imported = try ClassFolderImporter.importFolder(
             datasetRoot: destination.root, imagesDirectory: images,
-            classNames: destination.existingClassNames())
+            classNames: destination.existingClassNames(), readSizes: sizes)
         try destination.write(imported)
     }
 }
@@ -97,5 +100,38 @@ struct ImportCOCOCommand: ParsableCommand {
     func run() throws {
         let imported = try COCOImporter.importFile(annotationsPath: annotations, imagesDirectory: images)
         try destination.write(imported)
+    }
+}
+
+/// `wsol import check`: parse and join an existing split, optionally check that its files exist.
+struct ImportCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check a metadata split: every line parses, the files join, and (--files) the images exist."
+    )
+
+    @OptionGroup var destination: ImportDestinationOptions
+
+    @Flag(help: "Also check that every image and mask file exists under the root.")
+    var files = false
+
+    func run() throws {
+        let metadata = try WSOLMetadata.read(metadataRoot: destination.resolvedMetadataRoot,
+                                             dataset: destination.dataset, split: destination.resolvedSplit)
+        let boxCount = metadata.boxes.values.reduce(0) { $0 + $1.count }
+        let maskCount = metadata.masks.values.reduce(0) { $0 + $1.instancePaths.count }
+        print("\(destination.dataset)/\(try destination.resolvedSplit.directoryName): \(metadata.imageIDs.count) images, "
+              + "\(metadata.classCount) classes, \(metadata.imageSizes.count) sizes, \(boxCount) boxes, \(maskCount) masks")
+        guard files else { return }
+        let referenced = metadata.imageIDs + metadata.masks.values.flatMap { $0.instancePaths + [$0.ignorePath].compactMap { $0 } }
+        let missing = referenced.filter {
+            !FileManager.default.fileExists(atPath: (destination.root as NSString).appendingPathComponent($0))
+        }
+        guard missing.isEmpty else {
+            let shown = missing.prefix(5).joined(separator: ", ")
+            throw MetadataError(path: destination.root,
+                                reason: "\(missing.count) of \(referenced.count) files missing: \(shown)")
+        }
+        print("all \(referenced.count) image and mask files exist")
     }
 }

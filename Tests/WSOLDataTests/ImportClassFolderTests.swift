@@ -43,6 +43,22 @@ import Testing
         }
     }
 
+    @Test func sizesComeFromTheImageHeaders() throws {
+        try withTemporaryDirectory { root in
+            try FileManager.default.createDirectory(atPath: root + "/imgs/a", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: root + "/imgs/b", withIntermediateDirectories: true)
+            try ImageCodec.writePNG(PixelImage(width: 5, height: 3, channels: 3), to: root + "/imgs/a/x.png")
+            try ImageCodec.writeJPEG(PixelImage(width: 8, height: 16, channels: 3), to: root + "/imgs/b/y.jpg")
+            let imported = try ClassFolderImporter.importFolder(datasetRoot: root, imagesDirectory: "imgs", readSizes: true)
+            #expect(imported.metadata.imageSizes == ["imgs/a/x.png": ImageSize(width: 5, height: 3),
+                                                     "imgs/b/y.jpg": ImageSize(width: 8, height: 16)])
+            // A file that is not an image fails with an error naming it.
+            try writeFiles(["imgs/b/bad.jpg": "not a jpeg"], in: root)
+            #expect { try ClassFolderImporter.importFolder(datasetRoot: root, imagesDirectory: "imgs", readSizes: true) }
+                throws: { "\($0)".contains("bad.jpg") }
+        }
+    }
+
     @Test func folderWithoutClassFoldersIsAnError() throws {
         try withTemporaryDirectory { root in
             try writeFiles(["flat/a.jpg": "x"], in: root)

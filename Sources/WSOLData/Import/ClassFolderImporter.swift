@@ -11,16 +11,18 @@ import Foundation
 ///
 /// Images are files ending in `.jpg`, `.jpeg` or `.png` (any case), searched recursively inside each
 /// class folder; hidden files and folders are skipped. Image ids are paths relative to the dataset
-/// root (`<imagesDirectory>/<class>/<file>`), sorted by class then path. No box or size is written:
-/// the sizes would need every image decoded, and the loader does not need them.
+/// root (`<imagesDirectory>/<class>/<file>`), sorted by class then path. No box is written; sizes
+/// only with `readSizes` (each image's header is read, not the whole image).
 public enum ClassFolderImporter {
     /// File extensions taken as images (lower case).
     public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
 
     /// Scans the folder. Throws `MetadataError` if it is missing, has no class sub-folder, holds no
-    /// image at all, or has a folder outside `classNames`.
+    /// image at all, or has a folder outside `classNames`; with `readSizes`, `ImageError` for an
+    /// image whose header cannot be read.
     public static func importFolder(datasetRoot: String, imagesDirectory: String,
-                                    classNames givenClassNames: [String]? = nil) throws -> ImportedDataset {
+                                    classNames givenClassNames: [String]? = nil,
+                                    readSizes: Bool = false) throws -> ImportedDataset {
         let imagesPath = (datasetRoot as NSString).appendingPathComponent(imagesDirectory)
         guard WSOLMetadata.isDirectory(imagesPath) else {
             throw MetadataError(path: imagesPath, reason: "image folder not found")
@@ -46,6 +48,10 @@ public enum ClassFolderImporter {
                 let id = joinPath(imagesDirectory, name, relative)
                 metadata.imageIDs.append(id)
                 metadata.classLabels[id] = label
+                if readSizes {
+                    let header = try ImageCodec.readHeader((datasetRoot as NSString).appendingPathComponent(id))
+                    metadata.imageSizes[id] = ImageSize(width: header.width, height: header.height)
+                }
             }
         }
         guard !metadata.imageIDs.isEmpty else {

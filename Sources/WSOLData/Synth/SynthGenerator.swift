@@ -63,6 +63,9 @@ public struct SynthGenerator: Sendable {
     public func write(to directory: String, threads: Int = 2, overwrite: Bool = false,
                       progress: (@Sendable (Int) -> Void)? = nil) throws -> SynthSummary {
         try prepare(directory, overwrite: overwrite)
+        try MetadataFileWriter.makeDirectory(path(directory, "masks"))
+        try ImageCodec.writePNG(PixelImage(width: config.imageSize, height: config.imageSize, channels: 1),
+                                to: path(directory, Self.ignoreMaskPath))
         let counter = ProgressCounter(progress)
         var summary = SynthSummary(imagesPerSplit: [:], ownBackgroundRate: [:])
         for split in DatasetSplit.allCases {
@@ -90,7 +93,11 @@ public struct SynthGenerator: Sendable {
     /// Bumped whenever the same config would render different pixels.
     public static let generatorVersion = 1
 
-    /// The split's metadata: one mask per image (no ignore mask) and its bounding box.
+    /// An all-zero mask named as every image's ignore mask: nothing is ignored, but tools that
+    /// always open the ignore file (wsolevaluation's `get_mask`) work on SynthWSOL unchanged.
+    public static let ignoreMaskPath = "masks/ignore_none.png"
+
+    /// The split's metadata: one instance mask per image, the shared empty ignore mask, the box.
     func splitMetadata(_ scenes: [SynthScene], boxes: [MetadataBox]) -> WSOLMetadata {
         var metadata = WSOLMetadata()
         for (scene, box) in zip(scenes, boxes) {
@@ -99,7 +106,7 @@ public struct SynthGenerator: Sendable {
             metadata.classLabels[id] = scene.classIndex
             metadata.imageSizes[id] = ImageSize(width: config.imageSize, height: config.imageSize)
             metadata.boxes[id] = [box]
-            metadata.masks[id] = MaskFiles(instancePaths: [maskPath(scene)], ignorePath: nil)
+            metadata.masks[id] = MaskFiles(instancePaths: [maskPath(scene)], ignorePath: Self.ignoreMaskPath)
         }
         return metadata
     }
