@@ -1,6 +1,7 @@
 //! `wsol localize`: building the model and loading its weights (default: the fetched MobileNetV2).
 import Foundation
 import TensorNN
+import WSOLData
 import WSOLModels
 
 /// A user-facing error of `wsol localize` / `wsol bench localize` that names the file at fault.
@@ -10,24 +11,23 @@ struct LocalizeInputError: Error, CustomStringConvertible {
     var description: String { "\(path): \(reason)" }
 }
 
-/// The asset cache of `scripts/fetch-assets` (`$WSOL_ASSETS`, else `~/.cache/wsolkit`).
-/// The CLI may read the environment; the libraries never do.
+/// The asset cache of `wsol fetch-assets` / `scripts/fetch-assets` (`$WSOL_ASSETS`, else the
+/// catalogue's default). The CLI may read the environment; the libraries never do.
 enum AssetCache {
     static var directory: String {
-        ProcessInfo.processInfo.environment["WSOL_ASSETS"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/wsolkit").path
+        ProcessInfo.processInfo.environment["WSOL_ASSETS"] ?? AssetCatalog.defaultCacheDirectory(home: NSHomeDirectory())
     }
 
     /// The fetched MobileNetV2 weights: the converted safetensors if present, else the `.pth`.
     static var mobileNetV2Weights: String? {
-        ["mobilenet_v2.safetensors", "mobilenet_v2-b0353104.pth"]
+        [AssetCatalog.mobileNetV2Weights, AssetCatalog.mobileNetV2Checkpoint]
             .map { (directory as NSString).appendingPathComponent($0) }
             .first { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// ImageNet class names in index order, if fetched.
     static var imageNetClassNames: String? {
-        let path = (directory as NSString).appendingPathComponent("imagenet_classes.txt")
+        let path = (directory as NSString).appendingPathComponent(AssetCatalog.imageNetClassNames)
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 }

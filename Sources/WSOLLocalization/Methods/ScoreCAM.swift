@@ -42,14 +42,15 @@ public struct ScoreCAM: LocalizationMethod {
         let channels = MapMath.image(capture.activation, n).reshaped(to: [capture.channelCount, 1,
                                                                          capture.activation.shape[2],
                                                                          capture.activation.shape[3]])
-        let masks = Self.minMaxPerPlane(upsample(channels, height: height, width: width, method: .bilinear))
         var scores: [Float] = []
         scores.reserveCapacity(capture.channelCount)
         var start = 0
         while start < capture.channelCount {
+            // Masks are made per chunk so that C input-sized masks never coexist.
             let end = Swift.min(start + batchSize, capture.channelCount)
-            let batch = image * masks.sliced(axis: 0, range: start..<end)   // [b, 3, H, W]
-            let logits = capture.model(batch)
+            let chunk = channels.sliced(axis: 0, range: start..<end)
+            let masks = Self.minMaxPerPlane(upsample(chunk, height: height, width: width, method: .bilinear))
+            let logits = capture.model(image * masks)   // [b, 3, H, W] -> [b, K]
             scores += logits.sliced(axis: 1, range: target..<(target + 1)).scalars
             start = end
         }
