@@ -10,7 +10,8 @@ import WSOLModels
 /// min-max: everything `wsol localize` computes per batch, without file I/O) on random images with
 /// randomly initialised weights (speed does not depend on the weights). One JSON object per
 /// (model, method) with `--json`: `model`, `method`, `batch`, `inputSize`, `seconds` (median per
-/// batch), `imagesPerSecond`, `peakRSSBytes` (the process's peak resident set during that
+/// batch), `imagesPerSecond`, `cpuSecondsPerImage` (user + system CPU of all threads: the
+/// load-independent cost on a shared machine), `peakRSSBytes` (the peak resident set of that
 /// configuration, reset before it through `/proc/self/clear_refs` where the kernel allows).
 struct BenchLocalizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,52 +57,42 @@ struct BenchLocalizeCommand: ParsableCommand {
 
     /// The forward pass alone (no-grad logits), the engine's share of every method's time.
     private func measureForward(model: any FeatureMapClassifier, kind: ModelKind, images: Tensor) throws -> JSONValue {
-        PeakMemory.reset()
-        let seconds = medianSeconds { _ = withNoGrad { model(images) } }
-        return report(kind: kind, method: "forward-only", seconds: seconds)
+        MemoryProbe.resetPeak()
+        let timing = medianSeconds { _ = withNoGrad { model(images) } }
+        return report(kind: kind, method: "forward-only", timing: timing)
     }
 
-    /// Median wall time of `repeats` runs of `body` after one warm-up run (primitive caches).
-    private func medianSeconds(_ body: () throws -> Void) rethrows -> Double {
-        var timings: [Double] = []
+    /// Median wall and process-CPU seconds of `repeats` runs of `body` after one warm-up run
+    /// (primitive caches). CPU time (all threads) is the load-independent figure on a shared machine.
+    private func medianSeconds(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+        var walls: [Double] = [], cpus: [Double] = []
         for repeatIndex in 0...repeats {
-            let started = DispatchTime.now().uptimeNanoseconds
+            let (started, cpuStarted) = (DispatchTime.now().uptimeNanoseconds, MemoryProbe.processCPUSeconds())
             try body()
-            if repeatIndex > 0 { timings.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
+            guard repeatIndex > 0 else { continue }
+            walls.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            cpus.append(MemoryProbe.processCPUSeconds() - cpuStarted)
         }
-        return timings.sorted()[timings.count / 2]
+        return (walls.sorted()[walls.count / 2], cpus.sorted()[cpus.count / 2])
     }
 
-    private func report(kind: ModelKind, method: String, seconds: Double) -> JSONValue {
-        .object([
+    private func report(kind: ModelKind, method: String, timing: (wall: Double, cpu: Double)) -> JSONValue {
+        let seconds = timing.wall
+        return .object([
             ("model", .string(kind.rawValue)), ("method", .string(method)), ("batch", .integer(batch)),
             ("inputSize", .integer(inputSize)), ("seconds", .number(seconds)),
             ("imagesPerSecond", .number(Double(batch) / seconds)),
-            ("peakRSSBytes", PeakMemory.bytes.map { .integer($0) } ?? .null),
+            ("cpuSecondsPerImage", .number(timing.cpu / Double(batch))),
+            ("peakRSSBytes", .integer(MemoryProbe.peakResidentBytes())),
             ("cores", .integer(ProcessInfo.processInfo.activeProcessorCount)), ("repeats", .integer(repeats)),
         ])
     }
 
     private func measure(model: any FeatureMapClassifier, kind: ModelKind, method: any LocalizationMethod,
                          images: Tensor) throws -> JSONValue {
-        PeakMemory.reset()
+        MemoryProbe.resetPeak()
         let localizer = Localizer(method: method)
-        let seconds = try medianSeconds { _ = try localizer.localize(model: model, images: images, target: .topPredicted) }
-        return report(kind: kind, method: method.name, seconds: seconds)
-    }
-}
-
-/// The process's peak resident set size (Linux `VmHWM`), resettable through `/proc/self/clear_refs`.
-enum PeakMemory {
-    static var bytes: Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
-        let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first
-        return kilobytes.map { $0 * 1024 }
-    }
-
-    /// Resets the peak to the current resident size ("5" clears the high-water mark since Linux 4.0).
-    static func reset() {
-        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+        let timing = try medianSeconds { _ = try localizer.localize(model: model, images: images, target: .topPredicted) }
+        return report(kind: kind, method: method.name, timing: timing)
     }
 }
