@@ -18,4 +18,16 @@ struct MasksTests {
         #expect(BinaryMask(map, threshold: 0.5).values[12] == 0)
         #expect(BinaryMask(map, threshold: 0.5, closingKernelSize: 3).values[12] == 1)
     }
+
+    @Test func maskAndLargestBoxAgree() {
+        // One blob at columns 2...4, rows 1...2 of a 6x5 map: the mask covers exactly it, and the
+        // V1 box is its extent with the reference's x + w quirk: (2, 1, 5, 3).
+        var map = ScoreMap(width: 6, height: 5, repeating: 0)
+        for y in 1...2 { for x in 2...4 { map[x, y] = 1 } }
+        let mask = BinaryMask(map, threshold: 0.5)
+        #expect(mask.foregroundCount == 6)
+        #expect(mask.values[1 * 6 + 2] == 1 && mask.values[2 * 6 + 4] == 1 && mask.values[3 * 6 + 2] == 0)
+        let box = BoxExtractor.boxes(in: QuantizedScoreMap(map), threshold: 0.5, selection: .largest)
+        #expect(box == [Box(x0: 2, y0: 1, x1: 5, y1: 3)])
+    }
 }
