@@ -10,6 +10,10 @@ struct BenchCommand: ParsableCommand {
             // Keep one subcommand per line (merges stay trivial).
             BenchDataCommand.self,
             BenchEvaluateCommand.self,
+            BenchEvaluateCommand.self,
+            BenchLocalizeCommand.self,
+            BenchDataCommand.self,
+            BenchEngineCommand.self,
         ]
     )
 }

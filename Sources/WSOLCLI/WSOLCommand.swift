@@ -16,6 +16,8 @@ public struct WSOLCommand: ParsableCommand {
             EvaluateCommand.self,
             ImportCommand.self,
             SynthCommand.self,
+            LocalizeCommand.self,
+            FetchAssetsCommand.self,
         ]
     )
     public init() {}
