@@ -10,9 +10,7 @@ struct BenchCommand: ParsableCommand {
             // Keep one subcommand per line (merges stay trivial).
             BenchDataCommand.self,
             BenchEvaluateCommand.self,
-            BenchEvaluateCommand.self,
             BenchLocalizeCommand.self,
-            BenchDataCommand.self,
             BenchEngineCommand.self,
         ]
     )

@@ -17,7 +17,6 @@ public struct WSOLCommand: ParsableCommand {
             ImportCommand.self,
             SynthCommand.self,
             LocalizeCommand.self,
-            FetchAssetsCommand.self,
         ]
     )
     public init() {}
