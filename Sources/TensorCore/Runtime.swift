@@ -20,6 +20,20 @@ public enum TensorRuntime {
     /// The kernel set ops use right now.
     public static var kernels: any KernelSet { scopedKernels ?? defaultBox.value }
 
+    /// The most memory (bytes) kept in the cache of freed large tensor buffers (default 1 GiB).
+    /// Reusing buffers avoids page-faulting every new activation in; lower it to trade speed for
+    /// a smaller resident set. Setting a value below the current use frees the cache.
+    public static var storageCacheLimit: Int {
+        get { StoragePool.shared.limitBytes }
+        set { StoragePool.shared.limitBytes = newValue }
+    }
+
+    /// Bytes currently held by the buffer cache.
+    public static var cachedStorageBytes: Int { StoragePool.shared.bytesCached }
+
+    /// Frees every cached buffer (e.g. between training and a memory-hungry evaluation).
+    public static func releaseCachedStorage() { StoragePool.shared.releaseAll() }
+
     /// Runs `body` with `kernels` as the kernel set of every op it calls (in this task).
     public static func withKernels<R>(_ kernels: any KernelSet, _ body: () throws -> R) rethrows -> R {
         try $scopedKernels.withValue(kernels, operation: body)

@@ -101,6 +101,24 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// The elements in reverse order along `axis` (a copy), e.g. a horizontal flip of
+    /// `[N, C, H, W]` is `flipped(axis: 3)`.
+    public func flipped(axis: Int) -> Tensor {
+        let resolved = ShapeMath.axis(axis, rank: rank, op: "flipped")
+        return indexSelected(axis: resolved, indices: Array((0..<shape[resolved]).reversed()))
+    }
+}
+
+/// Stacks equally shaped `tensors` along a new `axis`: `k` tensors `[a, b]` stacked on axis 0
+/// give `[k, a, b]`.
+public func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
+    precondition(!tensors.isEmpty && tensors.allSatisfy { $0.shape == tensors[0].shape },
+                 "stack: shapes \(tensors.map(\.shape)) are not all equal")
+    let resolved = ShapeMath.axis(axis, rank: tensors[0].rank + 1, op: "stack")
+    return concat(tensors.map { $0.unsqueezed(axis: resolved) }, axis: resolved)
+}
+
 /// Joins `tensors` along `axis`; all other extents must match.
 /// `[n, 2, h, w]` and `[n, 3, h, w]` along 1 give `[n, 5, h, w]`.
 public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {

@@ -60,7 +60,7 @@ public func dropout(_ x: Tensor, probability: Float, using generator: inout Rand
     let keep = 1 / (1 - probability)
     var scalars = [Float](repeating: 0, count: x.count)
     for index in scalars.indices { scalars[index] = generator.nextUnitFloat() < probability ? 0 : keep }
-    return x * Tensor(shape: x.shape, scalars: scalars)
+    return x * Tensor(shape: x.shape, scalars: scalars).markedConstant()
 }
 
 /// Dropout with a mask reproducible from `seed` (see `dropout(_:probability:using:)`).

@@ -47,7 +47,7 @@ public func klDivergence(logInput: Tensor, target: Tensor) -> Tensor {
                  "klDivergence: logInput \(logInput.shape) and target \(target.shape) differ")
     let positive = withNoGrad { target .> 0 }
     // log(target) only where target > 0: the 0·log 0 terms must be 0 and must not produce NaN.
-    let safeLog = log(select(positive, target, Tensor(1)))
+    let safeLog = log(select(positive, target, .constant(1)))
     let pointwise = select(positive, target * (safeLog - logInput), -target * logInput)
     return pointwise.sum() * (1 / Float(logInput.shape[0]))
 }

@@ -1,5 +1,6 @@
 //! Resizing of NCHW maps with OpenCV's `cv2.resize` conventions (nearest, bilinear, bicubic).
 import Foundation
+import TensorKernels
 
 /// Interpolation of `upsample(_:height:width:method:)`, each as OpenCV's `cv2.resize`.
 public enum UpsampleMethod: Sendable, Hashable {
@@ -98,28 +99,46 @@ struct ResizeTaps: Sendable {
 }
 
 /// Separable resize of `planes` planes: columns first into a `[H, outW]` buffer, then rows.
+/// Planes are split over the cores (Score-CAM upsamples thousands of channel maps at once).
 func resizePlanes(_ source: UnsafePointer<Float>, planes: Int, rows: ResizeTaps, columns: ResizeTaps,
                   into destination: UnsafeMutablePointer<Float>) {
     let (height, width) = (rows.input, columns.input)
     let (outHeight, outWidth) = (rows.output, columns.output)
-    let temporary = UnsafeMutablePointer<Float>.allocate(capacity: height * outWidth)
-    defer { temporary.deallocate() }
-    for plane in 0..<planes {
-        let input = source + plane * height * width, output = destination + plane * outHeight * outWidth
-        for y in 0..<height {
-            let row = input + y * width, target = temporary + y * outWidth
-            for x in 0..<outWidth {
-                var value: Float = 0
-                for t in 0..<columns.taps { value += columns.weights[x * columns.taps + t] * row[columns.indices[x * columns.taps + t]] }
-                target[x] = value
+    let input = SendablePointer(source), output = SendableMutablePointer(destination)
+    let grain = Swift.max(1, parallelGrain / Swift.max(outHeight * outWidth, 1))
+    parallelChunks(count: planes, minimumChunk: grain) { chunk in
+        let temporary = UnsafeMutablePointer<Float>.allocate(capacity: height * outWidth)
+        defer { temporary.deallocate() }
+        for plane in chunk {
+            resizeRows(input.base + plane * height * width, rows: height, width: width, columns: columns,
+                       into: temporary)
+            let target = output.base + plane * outHeight * outWidth
+            for y in 0..<outHeight {
+                let row = target + y * outWidth
+                row.update(repeating: 0, count: outWidth)
+                for t in 0..<rows.taps {
+                    let weight = rows.weights[y * rows.taps + t]
+                    let source = temporary + rows.indices[y * rows.taps + t] * outWidth
+                    for x in 0..<outWidth { row[x] += weight * source[x] }
+                }
             }
         }
-        for y in 0..<outHeight {
-            let target = output + y * outWidth
-            target.update(repeating: 0, count: outWidth)
-            for t in 0..<rows.taps {
-                let weight = rows.weights[y * rows.taps + t], row = temporary + rows.indices[y * rows.taps + t] * outWidth
-                for x in 0..<outWidth { target[x] += weight * row[x] }
+    }
+}
+
+/// The horizontal pass: each of `rows` input rows of `width` resampled to `columns.output`.
+private func resizeRows(_ input: UnsafePointer<Float>, rows: Int, width: Int, columns: ResizeTaps,
+                        into output: UnsafeMutablePointer<Float>) {
+    let outWidth = columns.output, taps = columns.taps
+    columns.indices.withUnsafeBufferPointer { indices in
+        columns.weights.withUnsafeBufferPointer { weights in
+            for y in 0..<rows {
+                let row = input + y * width, target = output + y * outWidth
+                for x in 0..<outWidth {
+                    var value: Float = 0
+                    for t in 0..<taps { value += weights[x * taps + t] * row[indices[x * taps + t]] }
+                    target[x] = value
+                }
             }
         }
     }

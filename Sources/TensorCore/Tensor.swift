@@ -21,6 +21,11 @@ public struct Tensor: Sendable {
     public private(set) var id: TensorID
     /// The op that produced this tensor (nil for leaves and under `withNoGrad`).
     var op: Op?
+    /// A leaf that `backward()` should differentiate with respect to (parameters).
+    public private(set) var requiresGradient = false
+    /// A leaf made internally (scalar literals of `x * 2`, comparison and dropout masks) that
+    /// never needs a gradient, so `backward()` skips it.
+    public private(set) var isConstant = false
 
     init(shape: [Int], storage: TensorStorage, op: Op?) {
         self.shape = shape
@@ -37,6 +42,28 @@ public struct Tensor: Sendable {
                      "Tensor(shape:scalars:): \(scalars.count) scalars for shape \(shape)")
         let storage = scalars.withUnsafeBufferPointer { TensorStorage(copying: $0) }
         self.init(shape: shape, storage: storage, op: nil)
+    }
+
+    /// A tensor of `shape` whose elements `fill` writes, row-major, without an intermediate array
+    /// (data loaders, checkpoint readers). `fill` must write all `count` elements; the buffer
+    /// starts with unspecified values.
+    ///
+    /// ```swift
+    /// let image = Tensor(shape: [3, h, w]) { pixels in decode(into: pixels) }
+    /// ```
+    public init(shape: [Int], initializingWith fill: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor(shape:initializingWith:): negative extent in \(shape)")
+        let count = ShapeMath.count(shape)
+        let storage = TensorStorage(uninitializedCount: count)
+        try fill(UnsafeMutableBufferPointer(start: storage.buffer.baseAddress, count: count))
+        self.init(shape: shape, storage: storage, op: nil)
+    }
+
+    /// A tensor of `shape` holding a copy of `scalars` (row-major, exactly `count` elements).
+    public init(shape: [Int], copying scalars: UnsafeBufferPointer<Float>) {
+        precondition(ShapeMath.count(shape) == scalars.count && shape.allSatisfy { $0 >= 0 },
+                     "Tensor(shape:copying:): \(scalars.count) scalars for shape \(shape)")
+        self.init(shape: shape, storage: TensorStorage(copying: scalars), op: nil)
     }
 
     /// A tensor of `shape` with every element equal to `value`.
@@ -67,6 +94,28 @@ public struct Tensor: Sendable {
     }
     /// True when an op recorded this tensor (it has parents in the autodiff graph).
     public var isRecorded: Bool { op != nil }
+
+    /// This value marked as a leaf whose gradient `backward()` returns (a parameter). Mark a
+    /// tensor before using it in ops: the graph records the value as it was when used.
+    ///
+    /// ```swift
+    /// let weight = Tensor.randomNormal(shape: [10, 5], seed: 1).requiringGradient()
+    /// ```
+    public func requiringGradient() -> Tensor {
+        var marked = self
+        marked.requiresGradient = true
+        return marked
+    }
+
+    /// This value marked as a constant (never a gradient target of `backward()`).
+    func markedConstant() -> Tensor {
+        var marked = self
+        marked.isConstant = true
+        return marked
+    }
+
+    /// A constant scalar, shape `[]` (the `2` of `x * 2`).
+    static func constant(_ value: Float) -> Tensor { Tensor(value).markedConstant() }
 
     /// A copy of this value cut from the autodiff graph (same storage, new identity, no op).
     public func detached() -> Tensor {

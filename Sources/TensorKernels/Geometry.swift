@@ -27,8 +27,9 @@ public struct Conv2dGeometry: Hashable, Sendable {
         strideHeight: Int = 1, strideWidth: Int = 1, paddingHeight: Int = 0, paddingWidth: Int = 0,
         dilationHeight: Int = 1, dilationWidth: Int = 1, groups: Int = 1
     ) {
-        precondition(groups >= 1 && inputChannels % groups == 0 && outputChannels % groups == 0,
-                     "conv2d: channels \(inputChannels)->\(outputChannels) not divisible by groups \(groups)")
+        precondition(
+            groups >= 1 && inputChannels % groups == 0 && outputChannels % groups == 0,
+            "conv2d: channels \(inputChannels)->\(outputChannels) not divisible by groups \(groups)")
         self.batch = batch
         self.inputChannels = inputChannels
         self.inputHeight = inputHeight

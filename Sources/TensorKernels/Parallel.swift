@@ -1,9 +1,10 @@
 //! Splitting a loop over the cores, and the pointer wrappers that make it legal in Swift 6.
 import Dispatch
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Online processors, read once (the machine does not change under us).

@@ -9,6 +9,8 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             // Keep one subcommand per line (merges stay trivial).
             BenchDataCommand.self,
+            BenchEvaluateCommand.self,
+            BenchLocalizeCommand.self,
             BenchEngineCommand.self,
         ]
     )

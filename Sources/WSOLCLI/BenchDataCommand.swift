@@ -9,8 +9,10 @@ struct BenchDataCommand: ParsableCommand {
         commandName: "data",
         abstract: "Images/s of the data loader on CUB-sized synthetic JPEGs (build with -c release).")
 
-    @Option(help: "Number of synthetic JPEGs per epoch.")
+    @Option(help: "Number of images per epoch (synthetic JPEGs, or the first files found with --from).")
     var images = 256
+    @Option(help: "Time real images instead: JPEG/PNG files found recursively under this directory.")
+    var from: String?
     @Option(help: "Width of the synthetic photos (CUB photos are about 500x375).")
     var width = 500
     @Option(help: "Height of the synthetic photos.")
@@ -30,8 +32,10 @@ struct BenchDataCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
-    /// Mean size of the generated JPEGs (reported: decode cost grows with it).
+    /// Mean size of the timed files (reported: decode cost grows with it).
     private var meanFileKilobytes: Double = 0
+    /// Number of timed files.
+    private var imageCount = 0
 
     enum BenchPipeline: String, ExpressibleByArgument, CaseIterable { case train, eval }
 
@@ -43,17 +47,24 @@ struct BenchDataCommand: ParsableCommand {
 
     mutating func run() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wsol-bench-data-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let items: [LoaderItem]
+        if let from {
+            items = try Self.findImages(under: from, limit: images)
+        } else {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            items = try writeSyntheticPhotos(to: directory)
+        }
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let items = try writeSyntheticPhotos(to: directory)
         let totalBytes = items.reduce(0) { total, item in
             total + ((try? FileManager.default.attributesOfItem(atPath: item.path)[.size] as? Int) ?? 0)
         }
         meanFileKilobytes = Double(totalBytes) / Double(items.count) / 1024
+        imageCount = items.count
         let transform: TransformPipeline = pipeline == .train ? .wsolTrain() : .wsolEval()
         let resizeTarget = pipeline == .train ? 256 : 224
         let options = LoaderOptions(batchSize: batchSize, shuffle: true, seed: 1, workerCount: workers,
-                                    jpeg: JPEGDecodeOptions(scaleDownToAtLeast: scaledDecode ? (resizeTarget, resizeTarget) : nil))
+                                    jpeg: JPEGDecodeOptions(
+                                        scaleDownToAtLeast: scaledDecode ? (resizeTarget, resizeTarget) : nil))
         let loader = try ImageLoader(items: items, pipeline: transform, options: options)
         var rates: [Double] = [], cpuPerImage: [Double] = []
         for epoch in 0...repeats {  // epoch 0 warms caches and is not counted
@@ -115,26 +126,50 @@ struct BenchDataCommand: ParsableCommand {
 
     private func report(_ sortedRates: [Double], cpuMilliseconds: Double) {
         let median = sortedRates[sortedRates.count / 2]
+        let source = from ?? "synthetic \(width)x\(height) JPEGs"
+        func format(_ value: Double, _ decimals: Int = 1) -> String { String(format: "%.\(decimals)f", value) }
         if json {
             let fields = [
-                "\"benchmark\": \"data\"", "\"pipeline\": \"\(pipeline.rawValue)\"", "\"images\": \(images)",
-                "\"width\": \(width)", "\"height\": \(height)", "\"workers\": \(workers)", "\"batch_size\": \(batchSize)",
-                "\"scaled_decode\": \(scaledDecode)", "\"images_per_second_median\": \(String(format: "%.1f", median))",
-                "\"mean_jpeg_kib\": \(String(format: "%.1f", meanFileKilobytes))", "\"cpu_ms_per_image\": \(String(format: "%.2f", cpuMilliseconds))",
-                "\"images_per_second_all\": [\(sortedRates.map { String(format: "%.1f", $0) }.joined(separator: ", "))]",
+                "\"benchmark\": \"data\"", "\"pipeline\": \"\(pipeline.rawValue)\"",
+                "\"source\": \(Self.jsonString(source))", "\"images\": \(imageCount)",
+                "\"mean_file_kib\": \(format(meanFileKilobytes))", "\"workers\": \(workers)",
+                "\"batch_size\": \(batchSize)", "\"scaled_decode\": \(scaledDecode)",
+                "\"images_per_second_median\": \(format(median))",
+                "\"images_per_second_all\": [\(sortedRates.map { format($0) }.joined(separator: ", "))]",
+                "\"cpu_ms_per_image\": \(format(cpuMilliseconds, 2))",
             ]
             print("{" + fields.joined(separator: ", ") + "}")
         } else {
             print("""
-                data loader, \(pipeline.rawValue) pipeline, \(images) JPEGs of \(width)x\(height) \
-                (mean \(String(format: "%.0f", meanFileKilobytes)) KiB), \(workers) workers, \
-                batch \(batchSize)\(scaledDecode ? ", scaled decode" : ""):
-                  \(String(format: "%.1f", median)) images/s (median of \(sortedRates.count); \
-                min \(String(format: "%.1f", sortedRates.first!)), max \(String(format: "%.1f", sortedRates.last!)))
-                  \(String(format: "%.2f", cpuMilliseconds)) ms CPU per image (all threads): at most \
-                \(String(format: "%.0f", Double(workers) * 1000 / cpuMilliseconds)) images/s on \(workers) idle cores
+                data loader, \(pipeline.rawValue) pipeline, \(imageCount) images (\(source), mean \
+                \(format(meanFileKilobytes, 0)) KiB), \(workers) workers, batch \(batchSize)\
+                \(scaledDecode ? ", scaled decode" : ""):
+                  \(format(median)) images/s (median of \(sortedRates.count); min \(format(sortedRates.first!)), \
+                max \(format(sortedRates.last!)))
+                  \(format(cpuMilliseconds, 2)) ms CPU per image (all threads): at most \
+                \(format(Double(workers) * 1000 / cpuMilliseconds, 0)) images/s on \(workers) idle cores
                 """)
         }
+    }
+
+    /// `text` as a JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    /// Up to `limit` JPEG/PNG files under `root`, in sorted path order.
+    static func findImages(under root: String, limit: Int) throws -> [LoaderItem] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue,
+              let enumerator = FileManager.default.enumerator(atPath: root) else {
+            throw ValidationError("--from \(root): not a readable directory")
+        }
+        let extensions: Set<String> = ["jpg", "jpeg", "png"]
+        let relative = enumerator.compactMap { $0 as? String }
+            .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }
+            .sorted().prefix(limit)
+        guard !relative.isEmpty else { throw ValidationError("--from \(root): no .jpg, .jpeg or .png files found") }
+        return relative.enumerated().map { LoaderItem(imageID: $0.element, path: root + "/" + $0.element, label: $0.offset % 10) }
     }
 
     /// Photo-like JPEGs (quality 90): smooth colour fields, a few shapes and fine noise, so that
@@ -164,7 +199,8 @@ struct BenchDataCommand: ParsableCommand {
                                           random.uniform(30, Double(min(width, height)) / 2))
         for y in 0..<height {
             for x in 0..<width {
-                let inside = (Double(x) - centreX) * (Double(x) - centreX) + (Double(y) - centreY) * (Double(y) - centreY) < radius * radius
+                let dx = Double(x) - centreX, dy = Double(y) - centreY
+                let inside = dx * dx + dy * dy < radius * radius
                 for c in 0..<3 {
                     var value = 128 + 70 * sin(Double(x) * frequencies[c] + phases[c]) * cos(Double(y) * frequencies[c + 3])
                     if inside { value = 255 - value * 0.6 }

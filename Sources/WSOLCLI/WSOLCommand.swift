@@ -13,6 +13,10 @@ public struct WSOLCommand: ParsableCommand {
             BenchCommand.self,
             ImportWeightsCommand.self,
             FetchAssetsCommand.self,
+            EvaluateCommand.self,
+            ImportCommand.self,
+            SynthCommand.self,
+            LocalizeCommand.self,
         ]
     )
     public init() {}

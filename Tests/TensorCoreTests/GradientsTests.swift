@@ -46,6 +46,16 @@ import TensorTestSupport
         #expect(z.isRecorded)
     }
 
+    @Test func withGradReenablesRecordingInsideNoGrad() {
+        // Grad-CAM inside an evaluation loop: d(sum(x²))/dx = 2x even under an outer withNoGrad.
+        let x = Tensor(shape: [2], scalars: [1, 3])
+        let gradient = withNoGrad {
+            withGrad { gradients(of: (x * x).sum(), wrt: [x])[0] }
+        }
+        #expect(gradient.scalars == [2, 6])
+        #expect(withNoGrad { withGrad { GradientRecording.isEnabled } })
+    }
+
     @Test func backwardReturnsLeafGradients() {
         // y = sum(w·x + b): dy/dw = x, dy/db = 1 per element.
         let w = Tensor(shape: [2], scalars: [3, 4]), x = Tensor(shape: [2], scalars: [5, 6]), b = Tensor(1)
@@ -54,6 +64,39 @@ import TensorTestSupport
         #expect(store[x]?.scalars == [3, 4])
         #expect(store[b]?.scalars == [2])
         #expect(store[w * 2] == nil)
+    }
+
+    @Test func backwardSkipsInternalConstants() {
+        // y = sum(x · 2 + 1): only x is a leaf that needs a gradient (2 and 1 are literals).
+        let x = Tensor(shape: [2], scalars: [1, 2])
+        let store = (x * 2 + 1).sum().backward()
+        #expect(store.count == 1)
+        #expect(store[x]?.scalars == [2, 2])
+        // Masks from comparisons are constants too: d/dx sum(x · [x > 1.5]) = mask = [0, 1].
+        let masked = (x * (x .> 1.5)).sum().backward()
+        #expect(masked.count == 1)
+        #expect(masked[x]?.scalars == [0, 1])
+    }
+
+    @Test func backwardWithMarkedParametersDifferentiatesOnlyThem() {
+        // Loss = sum(w · image): with w marked, the image (an unmarked leaf) gets no gradient.
+        let w = Tensor(shape: [2], scalars: [3, 4]).requiringGradient()
+        let image = Tensor(shape: [2], scalars: [5, 6])
+        let store = (w * image).sum().backward()
+        #expect(store.count == 1)
+        #expect(store[w]?.scalars == [5, 6])
+        #expect(store[image] == nil)
+        #expect(w.requiresGradient && !image.requiresGradient)
+    }
+
+    @Test func unneededFirstLayerInputGradientIsNotComputed() {
+        // Through a convolution: marking the weight only must still give the right weight gradient.
+        let image = testTensor([1, 2, 5, 5], seed: 90)
+        let weight = testTensor([3, 2, 3, 3], seed: 91).requiringGradient()
+        let loss = conv2d(image, weight: weight, padding: 1).sum()
+        let store = loss.backward()
+        #expect(store.count == 1)
+        #expect(store[weight]?.scalars == gradients(of: loss, wrt: [weight])[0].scalars)
     }
 
     @Test func deepChainDoesNotOverflowTheStack() {

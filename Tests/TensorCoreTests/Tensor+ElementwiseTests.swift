@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TensorCore
 import TensorTestSupport
@@ -127,5 +128,43 @@ import TensorTestSupport
         #expect((x .<= 1).scalars == [1, 1, 1, 0])
         #expect((x .== 2).scalars == [0, 0, 0, 1])
         #expect(!(x .> 0).isRecorded)
+    }
+}
+
+@Suite struct FastExpTests {
+    @Test func expMatchesLibmWithinAFewUlp() {
+        // 4001 points on [−80, 80]: relative error below 4e-7 (~3 ulp) against Double exp.
+        let points = (0...4000).map { Float($0) * 0.04 - 80 }
+        let y = exp(Tensor(shape: [points.count], scalars: points)).scalars
+        let expected = points.map { Float(Foundation.exp(Double($0))) }
+        expectClose(y, expected, rtol: 4e-7, atol: 0)
+    }
+
+    @Test func expHandlesTheEdges() {
+        // e^−110 underflows to 0; e^−100 ≈ 3.72e−44 is subnormal; e^88.7 ≈ 3.32e38 is finite;
+        // e^89 overflows to +inf; NaN stays NaN; e^0 = 1 exactly.
+        let y = exp(Tensor(shape: [6], scalars: [-110, -100, 88.7, 89, .nan, 0])).scalars
+        #expect(y[0] == 0)
+        #expect(Double(y[1]) > 3.5e-44 && Double(y[1]) < 3.9e-44)
+        expectClose([y[2]], [Float(Foundation.exp(Double(Float(88.7))))], rtol: 1e-6)
+        #expect(y[3] == .infinity)
+        #expect(y[4].isNaN)
+        #expect(y[5] == 1)
+    }
+}
+
+@Suite struct MaximumMinimumTests {
+    @Test func maximumAndMinimumPickAndRouteGradients() {
+        let a = Tensor(shape: [3], scalars: [1, 5, 2]), b = Tensor(shape: [3], scalars: [4, 3, 2])
+        #expect(maximum(a, b).scalars == [4, 5, 2])
+        #expect(minimum(a, b).scalars == [1, 3, 2])
+        // Gradient of max: b, a, a (tie goes to a).
+        let grads = gradients(of: maximum(a, b), wrt: [a, b])
+        #expect(grads[0].scalars == [0, 1, 1])
+        #expect(grads[1].scalars == [1, 0, 0])
+        // Broadcast against a scalar: maximum(x, 0) is relu.
+        let x = Tensor(shape: [3], scalars: [-1, 0.5, 2])
+        #expect(maximum(x, Tensor(0)).scalars == [0, 0.5, 2])
+        checkGradients({ maximum($0[0], $0[1]) }, at: [distinctTestTensor([2, 3], seed: 83), distinctTestTensor([3], seed: 84, spacing: 0.33)])
     }
 }

@@ -52,3 +52,18 @@ import TensorTestSupport
         checkGradients({ concat([$0[0], $0[1], $0[0]], axis: 1) }, at: [t, u])
     }
 }
+
+@Suite struct StackFlipTests {
+    @Test func stackAddsAnAxisAndFlipReverses() {
+        let a = Tensor(shape: [2], scalars: [1, 2]), b = Tensor(shape: [2], scalars: [3, 4])
+        #expect(stack([a, b]).shape == [2, 2])
+        #expect(stack([a, b]).scalars == [1, 2, 3, 4])
+        // Along the last axis: pairs (1, 3), (2, 4).
+        #expect(stack([a, b], axis: 1).scalars == [1, 3, 2, 4])
+        let image = Tensor(shape: [1, 1, 2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        #expect(image.flipped(axis: 3).scalars == [3, 2, 1, 6, 5, 4])
+        #expect(image.flipped(axis: 2).scalars == [4, 5, 6, 1, 2, 3])
+        checkGradients({ stack([$0[0], $0[1]], axis: 1) }, at: [testTensor([2, 3], seed: 80), testTensor([2, 3], seed: 81)])
+        checkGradients({ $0[0].flipped(axis: 1) }, at: [testTensor([2, 3], seed: 82)])
+    }
+}

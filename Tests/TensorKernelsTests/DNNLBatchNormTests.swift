@@ -1,6 +1,6 @@
-import Testing
 import TensorKernels
 import TensorTestSupport
+import Testing
 
 /// oneDNN batch norm against the reference. Inputs are 3 + 2u (u uniform in [-1, 1]) so the mean is
 /// far from zero, which exposes a naive E[x^2] - E[x]^2 variance. Statistics over M <= 600 values
@@ -13,7 +13,7 @@ import TensorTestSupport
     static let geometries = [
         BatchNormGeometry(batch: 2, channels: 3, spatial: 25),
         BatchNormGeometry(batch: 1, channels: 16, spatial: 49),
-        BatchNormGeometry(batch: 3, channels: 5, spatial: 1),          // [N, C] input (BatchNorm1d)
+        BatchNormGeometry(batch: 3, channels: 5, spatial: 1),  // [N, C] input (BatchNorm1d)
         BatchNormGeometry(batch: 4, channels: 32, spatial: 9, epsilon: 1e-3),
         BatchNormGeometry(batch: 2, channels: 64, spatial: 300),
     ]
@@ -35,10 +35,12 @@ import TensorTestSupport
     func training(_ g: BatchNormGeometry) {
         let d = Data(g)
         func run(_ kernels: any KernelSet) -> ([Float], [Float], [Float]) {
-            var mean = [Float](repeating: .nan, count: g.channels), variance = mean
+            var mean = [Float](repeating: .nan, count: g.channels)
+            var variance = mean
             let y = output(g.count) {
-                kernels.batchNormForwardTraining(g, input: d.input, scale: d.scale, shift: d.shift, output: $0,
-                                                 mean: &mean, variance: &variance)
+                kernels.batchNormForwardTraining(
+                    g, input: d.input, scale: d.scale, shift: d.shift, output: $0,
+                    mean: &mean, variance: &variance)
             }
             return (y, mean, variance)
         }
@@ -54,8 +56,9 @@ import TensorTestSupport
         let d = Data(g)
         func run(_ kernels: any KernelSet) -> [Float] {
             output(g.count) {
-                kernels.batchNormForwardInference(g, input: d.input, scale: d.scale, shift: d.shift,
-                                                  mean: d.runningMean, variance: d.runningVariance, output: $0)
+                kernels.batchNormForwardInference(
+                    g, input: d.input, scale: d.scale, shift: d.shift,
+                    mean: d.runningMean, variance: d.runningVariance, output: $0)
             }
         }
         expectClose(run(accelerated), run(reference), rtol: 1e-5, atol: 1e-5)
@@ -64,17 +67,21 @@ import TensorTestSupport
     @Test(arguments: geometries)
     func backward(_ g: BatchNormGeometry) {
         let d = Data(g)
-        var mean = [Float](repeating: 0, count: g.channels), variance = mean
+        var mean = [Float](repeating: 0, count: g.channels)
+        var variance = mean
         _ = output(g.count) {
-            reference.batchNormForwardTraining(g, input: d.input, scale: d.scale, shift: d.shift, output: $0,
-                                               mean: &mean, variance: &variance)
+            reference.batchNormForwardTraining(
+                g, input: d.input, scale: d.scale, shift: d.shift, output: $0,
+                mean: &mean, variance: &variance)
         }
         func run(_ kernels: any KernelSet) -> ([Float], [Float], [Float]) {
-            var scaleGradient = [Float](repeating: .nan, count: g.channels), shiftGradient = scaleGradient
+            var scaleGradient = [Float](repeating: .nan, count: g.channels)
+            var shiftGradient = scaleGradient
             let dx = output(g.count) {
-                kernels.batchNormBackward(g, input: d.input, outputGradient: d.outputGradient, scale: d.scale,
-                                          mean: mean, variance: variance, inputGradient: $0,
-                                          scaleGradient: &scaleGradient, shiftGradient: &shiftGradient)
+                kernels.batchNormBackward(
+                    g, input: d.input, outputGradient: d.outputGradient, scale: d.scale,
+                    mean: mean, variance: variance, inputGradient: $0,
+                    scaleGradient: &scaleGradient, shiftGradient: &shiftGradient)
             }
             return (dx, scaleGradient, shiftGradient)
         }

@@ -1,6 +1,6 @@
-import Testing
 import TensorKernels
 import TensorTestSupport
+import Testing
 
 /// Both kernel sets against PyTorch 2.13 (CPU, float64 results rounded to float32), from
 /// scripts/fixtures/kernels_golden.py. Tolerance as in the oneDNN-vs-reference suites: sums of
@@ -19,12 +19,16 @@ import TensorTestSupport
     @Test(arguments: GoldenFixtures.convolutions)
     func convolution(_ golden: GoldenCase) {
         guard case .conv(let g) = golden.geometry else { return }
-        let x = golden.tensor("input"), w = golden.tensor("weight"), b = golden.tensor("bias")
+        let x = golden.tensor("input")
+        let w = golden.tensor("weight")
+        let b = golden.tensor("bias")
         let dy = golden.tensor("outputGradient")
         for kernels in Self.kernelSets {
             let y = output(g.outputCount) { kernels.conv2dForward(g, input: x, weight: w, bias: b, output: $0) }
             expectClose(y, golden.tensor("output"), rtol: 1e-4, atol: 1e-4, "\(kernels.name) forward")
-            let dx = output(g.inputCount) { kernels.conv2dBackwardData(g, outputGradient: dy, weight: w, inputGradient: $0) }
+            let dx = output(g.inputCount) {
+                kernels.conv2dBackwardData(g, outputGradient: dy, weight: w, inputGradient: $0)
+            }
             expectClose(dx, golden.tensor("inputGradient"), rtol: 1e-4, atol: 1e-4, "\(kernels.name) backward data")
             let (dw, db) = outputs(g.weightCount, g.outputChannels) {
                 kernels.conv2dBackwardWeights(g, input: x, outputGradient: dy, weightGradient: $0, biasGradient: $1)
@@ -37,7 +41,8 @@ import TensorTestSupport
     @Test(arguments: GoldenFixtures.poolings)
     func pooling(_ golden: GoldenCase) {
         guard case .pool(let g) = golden.geometry else { return }
-        let x = golden.tensor("input"), dy = golden.tensor("outputGradient")
+        let x = golden.tensor("input")
+        let dy = golden.tensor("outputGradient")
         for kernels in Self.kernelSets {
             let y = output(g.outputCount) { kernels.pool2dForward(g, input: x, output: $0) }
             expectClose(y, golden.tensor("output"), rtol: 1e-5, atol: 1e-6, "\(kernels.name) forward")
@@ -49,31 +54,42 @@ import TensorTestSupport
     @Test(arguments: GoldenFixtures.batchNorms)
     func batchNorm(_ golden: GoldenCase) {
         guard case .batchNorm(let g) = golden.geometry else { return }
-        let x = golden.tensor("input"), scale = golden.tensor("scale"), shift = golden.tensor("shift")
-        let mean = golden.tensor("mean"), variance = golden.tensor("variance")
+        let x = golden.tensor("input")
+        let scale = golden.tensor("scale")
+        let shift = golden.tensor("shift")
+        let mean = golden.tensor("mean")
+        let variance = golden.tensor("variance")
         for kernels in Self.kernelSets {
-            var actualMean = [Float](repeating: .nan, count: g.channels), actualVariance = actualMean
+            var actualMean = [Float](repeating: .nan, count: g.channels)
+            var actualVariance = actualMean
             let y = output(g.count) {
-                kernels.batchNormForwardTraining(g, input: x, scale: scale, shift: shift, output: $0,
-                                                 mean: &actualMean, variance: &actualVariance)
+                kernels.batchNormForwardTraining(
+                    g, input: x, scale: scale, shift: shift, output: $0,
+                    mean: &actualMean, variance: &actualVariance)
             }
             expectClose(y, golden.tensor("output"), rtol: 1e-4, atol: 1e-4, "\(kernels.name) training output")
             expectClose(actualMean, mean, rtol: 1e-5, atol: 1e-5, "\(kernels.name) mean")
             expectClose(actualVariance, variance, rtol: 1e-4, atol: 1e-5, "\(kernels.name) variance")
             let inference = output(g.count) {
-                kernels.batchNormForwardInference(g, input: x, scale: scale, shift: shift, mean: golden.tensor("runningMean"),
-                                                  variance: golden.tensor("runningVariance"), output: $0)
+                kernels.batchNormForwardInference(
+                    g, input: x, scale: scale, shift: shift, mean: golden.tensor("runningMean"),
+                    variance: golden.tensor("runningVariance"), output: $0)
             }
-            expectClose(inference, golden.tensor("inferenceOutput"), rtol: 1e-5, atol: 1e-5, "\(kernels.name) inference")
-            var scaleGradient = [Float](repeating: .nan, count: g.channels), shiftGradient = scaleGradient
+            expectClose(
+                inference, golden.tensor("inferenceOutput"), rtol: 1e-5, atol: 1e-5, "\(kernels.name) inference")
+            var scaleGradient = [Float](repeating: .nan, count: g.channels)
+            var shiftGradient = scaleGradient
             let dx = output(g.count) {
-                kernels.batchNormBackward(g, input: x, outputGradient: golden.tensor("outputGradient"), scale: scale,
-                                          mean: mean, variance: variance, inputGradient: $0,
-                                          scaleGradient: &scaleGradient, shiftGradient: &shiftGradient)
+                kernels.batchNormBackward(
+                    g, input: x, outputGradient: golden.tensor("outputGradient"), scale: scale,
+                    mean: mean, variance: variance, inputGradient: $0,
+                    scaleGradient: &scaleGradient, shiftGradient: &shiftGradient)
             }
             expectClose(dx, golden.tensor("inputGradient"), rtol: 1e-4, atol: 1e-4, "\(kernels.name) input gradient")
-            expectClose(scaleGradient, golden.tensor("scaleGradient"), rtol: 1e-4, atol: 1e-4, "\(kernels.name) scale gradient")
-            expectClose(shiftGradient, golden.tensor("shiftGradient"), rtol: 1e-4, atol: 1e-4, "\(kernels.name) shift gradient")
+            expectClose(
+                scaleGradient, golden.tensor("scaleGradient"), rtol: 1e-4, atol: 1e-4, "\(kernels.name) scale gradient")
+            expectClose(
+                shiftGradient, golden.tensor("shiftGradient"), rtol: 1e-4, atol: 1e-4, "\(kernels.name) shift gradient")
         }
     }
 }

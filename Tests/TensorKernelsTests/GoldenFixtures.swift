@@ -29,7 +29,8 @@ struct GoldenCase: Decodable, Sendable, CustomStringConvertible {
         case "conv2d": geometry = .conv(try container.decode(ConvJSON.self, forKey: .geometry).geometry)
         case "pool2d": geometry = .pool(try container.decode(PoolJSON.self, forKey: .geometry).geometry)
         case "batchNorm": geometry = .batchNorm(try container.decode(BatchNormJSON.self, forKey: .geometry).geometry)
-        default: throw DecodingError.dataCorruptedError(forKey: .op, in: container, debugDescription: "unknown op \(op)")
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .op, in: container, debugDescription: "unknown op \(op)")
         }
         let ranges = try container.decode([String: [Int]].self, forKey: .tensors)
         let blob = GoldenFixtures.blob
@@ -41,11 +42,12 @@ private struct ConvJSON: Decodable {
     let batch, inputChannels, inputHeight, inputWidth, outputChannels, kernelHeight, kernelWidth: Int
     let strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, groups: Int
     var geometry: Conv2dGeometry {
-        Conv2dGeometry(batch: batch, inputChannels: inputChannels, inputHeight: inputHeight, inputWidth: inputWidth,
-                       outputChannels: outputChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
-                       strideHeight: strideHeight, strideWidth: strideWidth, paddingHeight: paddingHeight,
-                       paddingWidth: paddingWidth, dilationHeight: dilationHeight, dilationWidth: dilationWidth,
-                       groups: groups)
+        Conv2dGeometry(
+            batch: batch, inputChannels: inputChannels, inputHeight: inputHeight, inputWidth: inputWidth,
+            outputChannels: outputChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+            strideHeight: strideHeight, strideWidth: strideWidth, paddingHeight: paddingHeight,
+            paddingWidth: paddingWidth, dilationHeight: dilationHeight, dilationWidth: dilationWidth,
+            groups: groups)
     }
 }
 
@@ -55,15 +57,17 @@ private struct PoolJSON: Decodable {
     let ceilMode: Bool
     let kind: String
     var geometry: Pool2dGeometry {
-        let poolingKind: PoolingKind = switch kind {
-        case "max": .max
-        case "averageIncludingPadding": .averageIncludingPadding
-        default: .averageExcludingPadding
-        }
-        return Pool2dGeometry(batch: batch, channels: channels, inputHeight: inputHeight, inputWidth: inputWidth,
-                              kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideHeight: strideHeight,
-                              strideWidth: strideWidth, paddingHeight: paddingHeight, paddingWidth: paddingWidth,
-                              ceilMode: ceilMode, kind: poolingKind)
+        let poolingKind: PoolingKind =
+            switch kind {
+            case "max": .max
+            case "averageIncludingPadding": .averageIncludingPadding
+            default: .averageExcludingPadding
+            }
+        return Pool2dGeometry(
+            batch: batch, channels: channels, inputHeight: inputHeight, inputWidth: inputWidth,
+            kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideHeight: strideHeight,
+            strideWidth: strideWidth, paddingHeight: paddingHeight, paddingWidth: paddingWidth,
+            ceilMode: ceilMode, kind: poolingKind)
     }
 }
 
@@ -82,7 +86,9 @@ enum GoldenFixtures {
     static let blob: [Float] = {
         let data = try! Data(contentsOf: directory.appendingPathComponent("kernels_golden.bin"))
         return data.withUnsafeBytes { raw in
-            (0..<(data.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+            (0..<(data.count / 4)).map {
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+            }
         }
     }()
 

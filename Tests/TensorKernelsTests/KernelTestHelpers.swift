@@ -10,8 +10,10 @@ func output(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) -> [Flo
 }
 
 /// Two outputs at once (e.g. weight and bias gradients).
-func outputs(_ first: Int, _ second: Int,
-             _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> ([Float], [Float]) {
+func outputs(
+    _ first: Int, _ second: Int,
+    _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+) -> ([Float], [Float]) {
     var a = [Float](repeating: .nan, count: first)
     var b = [Float](repeating: .nan, count: second)
     a.withUnsafeMutableBufferPointer { pa in

@@ -1,6 +1,6 @@
-import Testing
 import TensorKernels
 import TensorTestSupport
+import Testing
 
 /// Batch 2, 2 channels, spatial 2 (NCHW order n0c0 n0c0 n0c1 n0c1 n1c0 n1c0 n1c1 n1c1).
 /// Channel 0 holds 0, 2, 4, 6: mean 3, biased variance (9+1+1+9)/4 = 5; with eps 4, invstd = 1/3.
@@ -13,10 +13,12 @@ import TensorTestSupport
     let shift: [Float] = [1, -1]
 
     @Test func trainingForward() {
-        var mean = [Float](repeating: .nan, count: 2), variance = mean
+        var mean = [Float](repeating: .nan, count: 2)
+        var variance = mean
         let y = output(8) { y in
-            kernels.batchNormForwardTraining(geometry, input: input, scale: scale, shift: shift,
-                                             output: y, mean: &mean, variance: &variance)
+            kernels.batchNormForwardTraining(
+                geometry, input: input, scale: scale, shift: shift,
+                output: y, mean: &mean, variance: &variance)
         }
         expectClose(mean, [3, 5])
         expectClose(variance, [5, 0])
@@ -28,8 +30,9 @@ import TensorTestSupport
         // mean [0, 1], variance [0, 12]: channel 0 scale 3 / sqrt(4) = 1.5 -> 1.5x + 1;
         // channel 1: (5 - 1) / 4 * 2 - 1 = 1.
         let y = output(8) { y in
-            kernels.batchNormForwardInference(geometry, input: input, scale: scale, shift: shift,
-                                              mean: [0, 1], variance: [0, 12], output: y)
+            kernels.batchNormForwardInference(
+                geometry, input: input, scale: scale, shift: shift,
+                mean: [0, 1], variance: [0, 12], output: y)
         }
         expectClose(y, [1, 4, 1, 1, 7, 10, 1, 1])
     }
@@ -39,11 +42,13 @@ import TensorTestSupport
         // dx = 3 * (1/3) / 4 * (4 dy - 1 + xhat) = [0.5, -1/3, -1/6, 0].
         // Channel 1, dy = 1 everywhere: dshift = 4, dscale = 0, dx = 0.5 * 2 / 4 * (4 - 4) = 0.
         let dy: [Float] = [1, 0, 1, 1, 0, 0, 1, 1]
-        var dscale = [Float](repeating: .nan, count: 2), dshift = dscale
+        var dscale = [Float](repeating: .nan, count: 2)
+        var dshift = dscale
         let dx = output(8) { dx in
-            kernels.batchNormBackward(geometry, input: input, outputGradient: dy, scale: scale,
-                                      mean: [3, 5], variance: [5, 0], inputGradient: dx,
-                                      scaleGradient: &dscale, shiftGradient: &dshift)
+            kernels.batchNormBackward(
+                geometry, input: input, outputGradient: dy, scale: scale,
+                mean: [3, 5], variance: [5, 0], inputGradient: dx,
+                scaleGradient: &dscale, shiftGradient: &dshift)
         }
         expectClose(dshift, [1, 4])
         expectClose(dscale, [-1, 0])

@@ -1,21 +1,25 @@
-import Testing
 import TensorKernels
 import TensorTestSupport
+import Testing
 
 @Suite struct ReferencePoolingTests {
     let kernels = ReferenceKernels()
 
-    func row(width: Int, kernel: Int, stride: Int, padding: Int = 0, ceil: Bool = false,
-             kind: PoolingKind) -> Pool2dGeometry {
-        Pool2dGeometry(batch: 1, channels: 1, inputHeight: 1, inputWidth: width, kernelHeight: 1,
-                       kernelWidth: kernel, strideHeight: 1, strideWidth: stride, paddingHeight: 0,
-                       paddingWidth: padding, ceilMode: ceil, kind: kind)
+    func row(
+        width: Int, kernel: Int, stride: Int, padding: Int = 0, ceil: Bool = false,
+        kind: PoolingKind
+    ) -> Pool2dGeometry {
+        Pool2dGeometry(
+            batch: 1, channels: 1, inputHeight: 1, inputWidth: width, kernelHeight: 1,
+            kernelWidth: kernel, strideHeight: 1, strideWidth: stride, paddingHeight: 0,
+            paddingWidth: padding, ceilMode: ceil, kind: kind)
     }
 
     @Test func maxTwoByTwo() {
         // 4x4 ramp 1...16, 2x2 stride 2: maxima are the bottom-right of each block.
-        let g = Pool2dGeometry(batch: 1, channels: 1, inputHeight: 4, inputWidth: 4, kernelHeight: 2,
-                               kernelWidth: 2, strideHeight: 2, strideWidth: 2, kind: .max)
+        let g = Pool2dGeometry(
+            batch: 1, channels: 1, inputHeight: 4, inputWidth: 4, kernelHeight: 2,
+            kernelWidth: 2, strideHeight: 2, strideWidth: 2, kind: .max)
         let y = output(4) { kernels.pool2dForward(g, input: ramp(16), output: $0) }
         expectClose(y, [6, 8, 14, 16])
     }
@@ -31,8 +35,9 @@ import TensorTestSupport
 
     @Test func maxBackwardTiesGoToFirst() {
         // All four equal: the whole gradient goes to the first element of the window.
-        let g = Pool2dGeometry(batch: 1, channels: 1, inputHeight: 2, inputWidth: 2, kernelHeight: 2,
-                               kernelWidth: 2, strideHeight: 2, strideWidth: 2, kind: .max)
+        let g = Pool2dGeometry(
+            batch: 1, channels: 1, inputHeight: 2, inputWidth: 2, kernelHeight: 2,
+            kernelWidth: 2, strideHeight: 2, strideWidth: 2, kind: .max)
         let dx = output(4) { kernels.pool2dBackward(g, input: [7, 7, 7, 7], outputGradient: [3], inputGradient: $0) }
         expectClose(dx, [3, 0, 0, 0])
     }
@@ -47,12 +52,17 @@ import TensorTestSupport
     @Test func averagePaddingKinds() {
         // 3x3 ramp, kernel 3, stride 2, pad 1: in-image window sums 12, 16, 24, 28 over 4 pixels each.
         func geometry(_ kind: PoolingKind) -> Pool2dGeometry {
-            Pool2dGeometry(batch: 1, channels: 1, inputHeight: 3, inputWidth: 3, kernelHeight: 3, kernelWidth: 3,
-                           strideHeight: 2, strideWidth: 2, paddingHeight: 1, paddingWidth: 1, kind: kind)
+            Pool2dGeometry(
+                batch: 1, channels: 1, inputHeight: 3, inputWidth: 3, kernelHeight: 3, kernelWidth: 3,
+                strideHeight: 2, strideWidth: 2, paddingHeight: 1, paddingWidth: 1, kind: kind)
         }
-        let including = output(4) { kernels.pool2dForward(geometry(.averageIncludingPadding), input: ramp(9), output: $0) }
+        let including = output(4) {
+            kernels.pool2dForward(geometry(.averageIncludingPadding), input: ramp(9), output: $0)
+        }
         expectClose(including, [12.0 / 9, 16.0 / 9, 24.0 / 9, 28.0 / 9])
-        let excluding = output(4) { kernels.pool2dForward(geometry(.averageExcludingPadding), input: ramp(9), output: $0) }
+        let excluding = output(4) {
+            kernels.pool2dForward(geometry(.averageExcludingPadding), input: ramp(9), output: $0)
+        }
         expectClose(excluding, [3, 4, 6, 7])
     }
 

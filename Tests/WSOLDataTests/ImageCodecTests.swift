@@ -109,3 +109,22 @@ enum ImageFixtures {
         #expect(image.width == 12 && image.height == 8)
     }
 }
+
+@Suite struct ImageHeaderTests {
+    @Test func headerBeyondTheFirstReadIsStillFound() throws {
+        // A JPEG whose frame header follows 300 KB of APP15 segments (5 x 60,000-byte payloads):
+        // the 256 KiB prefix holds no SOF, so readHeader falls back to the whole file.
+        let photo = ImageFixtures.bytes("photo.jpg")
+        var padded: [UInt8] = [0xFF, 0xD8]
+        for _ in 0..<5 {
+            let length = 60_002  // the length field counts itself
+            padded += [0xFF, 0xEF, UInt8(length >> 8), UInt8(length & 0xFF)] + [UInt8](repeating: 0x41, count: 60_000)
+        }
+        padded += photo.dropFirst(2)
+        let path = ImageFixtures.scratchDirectory() + "/padded.jpg"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(padded))
+        let header = try ImageCodec.readHeader(path)
+        #expect(header.width == 24 && header.height == 16)
+        #expect(try ImageCodec.read(path).pixels == ImageFixtures.bytes("photo.jpg.rgb"))
+    }
+}

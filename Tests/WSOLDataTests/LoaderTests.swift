@@ -131,11 +131,15 @@ private let eval8 = TransformPipeline(steps: [.resize(width: 8, height: 8)])
         let failing = try ImageLoader(items: items, pipeline: eval8, options: LoaderOptions(batchSize: 2))
         let batches = failing.epoch(0)
         #expect(try batches.next()?.imageIDs == ["img0.png", "img1.png"])
-        #expect(throws: ImageError.self) { try batches.next() }
+        #expect(throws: ImageError.self) { try batches.next() }  // batch [cut.jpg, img2.png]
+        #expect(try batches.next()?.imageIDs == ["img3.png"])      // the epoch can go on
+        #expect(try batches.next() == nil)
 
         let skipping = try ImageLoader(items: items, pipeline: eval8, options: LoaderOptions(batchSize: 2, skipBadImages: true))
         #expect(try allBatches(skipping).map(\.imageIDs) == [["img0.png", "img1.png"], ["img2.png"], ["img3.png"]])
         #expect(skipping.skippedImages.map(\.imageID) == ["cut.jpg"])
+        _ = try allBatches(skipping, epoch: 1)
+        #expect(skipping.skippedImages.map(\.imageID) == ["cut.jpg"])  // listed once, not once per epoch
         // A full-decode validation finds it before the first batch.
         #expect(throws: ImageError.self) {
             try ImageLoader(items: items, pipeline: eval8, options: LoaderOptions(validation: .fullDecode))
@@ -184,5 +188,14 @@ private final class ProducedIndices: @unchecked Sendable {
             Float(bitPattern: UInt32(raw[offset]) | UInt32(raw[offset + 1]) << 8 | UInt32(raw[offset + 2]) << 16 | UInt32(raw[offset + 3]) << 24)
         }
         expectClose(batch.pixels, expected, rtol: 1e-5, atol: 1e-5)
+    }
+}
+
+@Suite struct ImageBatchTensorTests {
+    @Test func tensorHasTheBatchShapeAndValues() {
+        // 1 image, 3 channels, 1x2 pixels: CHW values 0...5.
+        let batch = ImageBatch(pixels: [0, 1, 2, 3, 4, 5], shape: [1, 3, 1, 2], labels: [7], imageIDs: ["a"])
+        #expect(batch.tensor.shape == [1, 3, 1, 2])
+        #expect(batch.tensor.scalars == [0, 1, 2, 3, 4, 5])
     }
 }

@@ -113,3 +113,20 @@ private enum ResizeFixtures {
         }
     }
 }
+
+@Suite struct ResizeChannelTests {
+    @Test(arguments: [1, 3, 4])
+    func constantImagesStayConstant(channels: Int) {
+        // Weights of each output sum to 2^22 within rounding, so a constant survives any resize:
+        // v * (2^22 + e) + 2^21 >> 22 = v for |v e| < 2^21.
+        let values: [UInt8] = [200, 17, 99, 255]
+        let pixels = (0..<(13 * 7)).flatMap { _ in values.prefix(channels) }
+        let image = PixelImage(width: 13, height: 7, channels: channels, pixels: Array(pixels))
+        for resampling in ImageResampling.allCases {
+            for (width, height) in [(5, 3), (29, 17), (20, 4)] {
+                let resized = image.resized(width: width, height: height, resampling: resampling)
+                #expect(resized.pixels == (0..<(width * height)).flatMap { _ in values.prefix(channels) })
+            }
+        }
+    }
+}

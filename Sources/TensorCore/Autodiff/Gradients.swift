@@ -37,11 +37,19 @@ public struct Gradients: Sendable {
 }
 
 extension Tensor {
-    /// Back-propagates `seed` (default ones) from this tensor to every leaf it depends on (tensors
-    /// not produced by a recorded op, e.g. parameters), and returns their gradients.
+    /// Back-propagates `seed` (default ones) from this tensor to its leaves and returns their
+    /// gradients, keyed by tensor.
+    ///
+    /// The leaves differentiated are those marked with `requiringGradient()` (parameters); if no
+    /// leaf of the graph is marked, every leaf except internal constants (the `2` of `x * 2`,
+    /// masks). Marking parameters matters for speed: unmarked inputs such as images are then not
+    /// differentiated, so the first convolution skips its backward-data pass.
     /// Intermediate gradients are not kept; use `gradients(of:wrt:seed:)` for those.
     public func backward(seed: Tensor? = nil) -> Gradients {
-        Gradients(byID: backpropagate(from: self, seed: seed, isTarget: { $0.op == nil }).byID)
+        let anyMarked = topologicalOrder(from: self).contains { $0.op == nil && $0.requiresGradient }
+        return backpropagate(from: self, seed: seed, isTarget: { leaf in
+            leaf.op == nil && !leaf.isConstant && (leaf.requiresGradient || !anyMarked)
+        })
     }
 }
 
@@ -65,6 +73,8 @@ private func backpropagate(from output: Tensor, seed: Tensor?, isTarget: (Tensor
             guard let op = node.op else { continue }
             let parents = op.parents
             let needs = parents.map { needed.contains($0.id) }
+            // A target whose inputs lead to no other target: stop here (no wasted rule).
+            guard needs.contains(true) else { continue }
             let parentGradients = backward(op, output: node, gradient: gradient, needs: needs)
             for (index, parent) in parents.enumerated() where needs[index] {
                 guard let contribution = parentGradients[index] else { continue }
@@ -83,7 +93,7 @@ private func backpropagate(from output: Tensor, seed: Tensor?, isTarget: (Tensor
 
 /// Every node reachable from `output`, parents before children (iterative DFS, so deep graphs
 /// do not exhaust the stack).
-private func topologicalOrder(from output: Tensor) -> [Tensor] {
+func topologicalOrder(from output: Tensor) -> [Tensor] {
     var order: [Tensor] = []
     var visited: Set<TensorID> = [output.id]
     var stack: [(node: Tensor, parents: [Tensor], next: Int)] = [(output, output.op?.parents ?? [], 0)]

@@ -20,6 +20,8 @@ final class DNNLEngine: Sendable {
 
     nonisolated(unsafe) let engine: dnnl_engine_t
     nonisolated(unsafe) let stream: dnnl_stream_t
+    /// Blocked-layout scratch copies; only touched inside `withStream`.
+    nonisolated(unsafe) let scratch = ScratchArena()
     private let executionLock = Mutex(())
 
     private init() {
@@ -45,8 +47,9 @@ final class DNNLEngine: Sendable {
 func plainDescriptor(_ dims: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
     var descriptor = dnnl_memory_desc_t()
     let dims64 = dims.map(Int64.init)
-    checkDNNL(dnnl_memory_desc_init_by_tag(&descriptor, Int32(dims.count), dims64, dnnl_f32, tag),
-              "memory_desc_init_by_tag \(dims)")
+    checkDNNL(
+        dnnl_memory_desc_init_by_tag(&descriptor, Int32(dims.count), dims64, dnnl_f32, tag),
+        "memory_desc_init_by_tag \(dims)")
     return descriptor
 }
 
@@ -63,8 +66,11 @@ enum PlainLayout {
         if g.groups == 1 {
             return plainDescriptor([g.outputChannels, g.inputChannels, g.kernelHeight, g.kernelWidth], dnnl_oihw)
         }
-        return plainDescriptor([g.groups, g.outputChannels / g.groups, g.inputChannels / g.groups,
-                                g.kernelHeight, g.kernelWidth], dnnl_goihw)
+        return plainDescriptor(
+            [
+                g.groups, g.outputChannels / g.groups, g.inputChannels / g.groups,
+                g.kernelHeight, g.kernelWidth,
+            ], dnnl_goihw)
     }
     /// A descriptor with the same dims as `plain` and `format_tag_any`.
     static func any(like plain: dnnl_memory_desc_t) -> dnnl_memory_desc_t {
@@ -73,8 +79,10 @@ enum PlainLayout {
         let count = plain.ndims
         withUnsafePointer(to: &dims) { tuple in
             tuple.withMemoryRebound(to: Int64.self, capacity: Int(DNNL_MAX_NDIMS)) { dimsPointer in
-                checkDNNL(dnnl_memory_desc_init_by_tag(&descriptor, count, dimsPointer, dnnl_f32,
-                                                       dnnl_format_tag_any), "memory_desc_init_by_tag(any)")
+                checkDNNL(
+                    dnnl_memory_desc_init_by_tag(
+                        &descriptor, count, dimsPointer, dnnl_f32,
+                        dnnl_format_tag_any), "memory_desc_init_by_tag(any)")
             }
         }
         return descriptor
@@ -99,7 +107,8 @@ final class DNNLMemory {
 
     /// Points the memory at caller data (inputs are only read by the primitives that use them).
     func bind(_ pointer: UnsafeRawPointer) {
-        checkDNNL(dnnl_memory_set_data_handle(handle, UnsafeMutableRawPointer(mutating: pointer)), "memory_set_data_handle")
+        checkDNNL(
+            dnnl_memory_set_data_handle(handle, UnsafeMutableRawPointer(mutating: pointer)), "memory_set_data_handle")
     }
 
     deinit { dnnl_memory_destroy(handle) }
@@ -135,8 +144,9 @@ final class DNNLPrimitiveDescriptor {
     /// `dnnl_primitive_desc_create` from an op descriptor (pointer to a `dnnl_*_desc_t`).
     init(_ opDescriptor: UnsafeRawPointer, hint: DNNLPrimitiveDescriptor?, _ name: String) {
         var descriptor: dnnl_primitive_desc_t?
-        checkDNNL(dnnl_primitive_desc_create(&descriptor, opDescriptor, nil, DNNLEngine.shared.engine, hint?.handle),
-                  "primitive_desc_create(\(name))")
+        checkDNNL(
+            dnnl_primitive_desc_create(&descriptor, opDescriptor, nil, DNNLEngine.shared.engine, hint?.handle),
+            "primitive_desc_create(\(name))")
         handle = descriptor!
         self.name = name
     }
@@ -150,6 +160,14 @@ final class DNNLPrimitiveDescriptor {
     }
 
     func makePrimitive() -> DNNLPrimitive { DNNLPrimitive(handle, name) }
+
+    /// oneDNN's name of the chosen implementation, e.g. `jit:avx512_core` or `simple_nchw:any`.
+    var implementationName: String {
+        var name: UnsafePointer<CChar>?
+        checkDNNL(
+            dnnl_primitive_desc_query(handle, dnnl_query_impl_info_str, 0, &name), "query impl_info_str(\(self.name))")
+        return name.map { String(cString: $0) } ?? ""
+    }
 
     deinit { dnnl_primitive_desc_destroy(handle) }
 }

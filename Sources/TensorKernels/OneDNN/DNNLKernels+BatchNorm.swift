@@ -23,17 +23,20 @@ struct BatchNormShape {
         var operation = dnnl_batch_normalization_desc_t()
         var md = data
         let flags = training ? Self.affine : Self.affine | dnnl_use_global_stats.rawValue
-        checkDNNL(dnnl_batch_normalization_forward_desc_init(
-            &operation, training ? dnnl_forward_training : dnnl_forward_inference, &md, epsilon, flags),
-                  "batch_normalization_forward_desc_init")
+        checkDNNL(
+            dnnl_batch_normalization_forward_desc_init(
+                &operation, training ? dnnl_forward_training : dnnl_forward_inference, &md, epsilon, flags),
+            "batch_normalization_forward_desc_init")
         return DNNLPrimitiveDescriptor(&operation, hint: nil, "batch normalization forward")
     }
 
     func backwardDescriptor(hint: DNNLPrimitiveDescriptor) -> DNNLPrimitiveDescriptor {
         var operation = dnnl_batch_normalization_desc_t()
-        var diff = data, md = data
-        checkDNNL(dnnl_batch_normalization_backward_desc_init(&operation, dnnl_backward, &diff, &md, epsilon, Self.affine),
-                  "batch_normalization_backward_desc_init")
+        var diff = data
+        var md = data
+        checkDNNL(
+            dnnl_batch_normalization_backward_desc_init(&operation, dnnl_backward, &diff, &md, epsilon, Self.affine),
+            "batch_normalization_backward_desc_init")
         return DNNLPrimitiveDescriptor(&operation, hint: hint, "batch normalization backward")
     }
 
@@ -59,19 +62,27 @@ extension BatchNormKey {
         let shape = BatchNormShape(geometry)
         switch pass {
         case .training:
-            return PlainPlan(shape.forwardDescriptor(training: true), views: shape.views(
-                data: [DNNL_ARG_SRC, DNNL_ARG_DST],
-                vectors: [DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE]))
+            return PlainPlan(
+                shape.forwardDescriptor(training: true),
+                views: shape.views(
+                    data: [DNNL_ARG_SRC, DNNL_ARG_DST],
+                    vectors: [DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE]))
         case .inference:
-            return PlainPlan(shape.forwardDescriptor(training: false), views: shape.views(
-                data: [DNNL_ARG_SRC, DNNL_ARG_DST],
-                vectors: [DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE]))
+            return PlainPlan(
+                shape.forwardDescriptor(training: false),
+                views: shape.views(
+                    data: [DNNL_ARG_SRC, DNNL_ARG_DST],
+                    vectors: [DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE]))
         case .backward:
             let hint = shape.forwardDescriptor(training: true)
-            return PlainPlan(shape.backwardDescriptor(hint: hint), views: shape.views(
-                data: [DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC],
-                vectors: [DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE,
-                          DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT]))
+            return PlainPlan(
+                shape.backwardDescriptor(hint: hint),
+                views: shape.views(
+                    data: [DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC],
+                    vectors: [
+                        DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE,
+                        DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT,
+                    ]))
         }
     }
 }
@@ -88,13 +99,19 @@ extension DNNLKernels {
         mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>
     ) {
         guard geometry.count > 0 else {
-            return ReferenceKernels().batchNormForwardTraining(geometry, input: input, scale: scale, shift: shift,
-                                                               output: output, mean: mean, variance: variance)
+            return ReferenceKernels().batchNormForwardTraining(
+                geometry, input: input, scale: scale, shift: shift,
+                output: output, mean: mean, variance: variance)
         }
         let plan = batchNormPlan(geometry, .training)
         DNNLEngine.shared.withStream {
-            plan.run($0, [DNNL_ARG_SRC: UnsafeRawPointer(input), DNNL_ARG_DST: UnsafeRawPointer(output), DNNL_ARG_SCALE: UnsafeRawPointer(scale), DNNL_ARG_SHIFT: UnsafeRawPointer(shift),
-                          DNNL_ARG_MEAN: UnsafeRawPointer(mean), DNNL_ARG_VARIANCE: UnsafeRawPointer(variance)])
+            plan.run(
+                $0,
+                [
+                    DNNL_ARG_SRC: UnsafeRawPointer(input), DNNL_ARG_DST: UnsafeRawPointer(output),
+                    DNNL_ARG_SCALE: UnsafeRawPointer(scale), DNNL_ARG_SHIFT: UnsafeRawPointer(shift),
+                    DNNL_ARG_MEAN: UnsafeRawPointer(mean), DNNL_ARG_VARIANCE: UnsafeRawPointer(variance),
+                ])
         }
     }
 
@@ -106,8 +123,13 @@ extension DNNLKernels {
         guard geometry.count > 0 else { return }
         let plan = batchNormPlan(geometry, .inference)
         DNNLEngine.shared.withStream {
-            plan.run($0, [DNNL_ARG_SRC: UnsafeRawPointer(input), DNNL_ARG_DST: UnsafeRawPointer(output), DNNL_ARG_SCALE: UnsafeRawPointer(scale), DNNL_ARG_SHIFT: UnsafeRawPointer(shift),
-                          DNNL_ARG_MEAN: UnsafeRawPointer(mean), DNNL_ARG_VARIANCE: UnsafeRawPointer(variance)])
+            plan.run(
+                $0,
+                [
+                    DNNL_ARG_SRC: UnsafeRawPointer(input), DNNL_ARG_DST: UnsafeRawPointer(output),
+                    DNNL_ARG_SCALE: UnsafeRawPointer(scale), DNNL_ARG_SHIFT: UnsafeRawPointer(shift),
+                    DNNL_ARG_MEAN: UnsafeRawPointer(mean), DNNL_ARG_VARIANCE: UnsafeRawPointer(variance),
+                ])
         }
     }
 
@@ -127,10 +149,16 @@ extension DNNLKernels {
         // with invalid_arguments without it) although the gradients do not depend on it: bind the
         // scale buffer there, a valid [C] buffer whose values are never used.
         DNNLEngine.shared.withStream {
-            plan.run($0, [DNNL_ARG_SRC: UnsafeRawPointer(input), DNNL_ARG_DIFF_DST: UnsafeRawPointer(outputGradient),
-                          DNNL_ARG_SCALE: UnsafeRawPointer(scale), DNNL_ARG_SHIFT: UnsafeRawPointer(scale),
-                          DNNL_ARG_MEAN: UnsafeRawPointer(mean), DNNL_ARG_VARIANCE: UnsafeRawPointer(variance), DNNL_ARG_DIFF_SRC: UnsafeRawPointer(inputGradient),
-                          DNNL_ARG_DIFF_SCALE: UnsafeRawPointer(scaleGradient), DNNL_ARG_DIFF_SHIFT: UnsafeRawPointer(shiftGradient)])
+            plan.run(
+                $0,
+                [
+                    DNNL_ARG_SRC: UnsafeRawPointer(input), DNNL_ARG_DIFF_DST: UnsafeRawPointer(outputGradient),
+                    DNNL_ARG_SCALE: UnsafeRawPointer(scale), DNNL_ARG_SHIFT: UnsafeRawPointer(scale),
+                    DNNL_ARG_MEAN: UnsafeRawPointer(mean), DNNL_ARG_VARIANCE: UnsafeRawPointer(variance),
+                    DNNL_ARG_DIFF_SRC: UnsafeRawPointer(inputGradient),
+                    DNNL_ARG_DIFF_SCALE: UnsafeRawPointer(scaleGradient),
+                    DNNL_ARG_DIFF_SHIFT: UnsafeRawPointer(shiftGradient),
+                ])
         }
     }
 }

@@ -20,8 +20,10 @@ struct PoolingShape {
         kernel = [Int64(g.kernelHeight), Int64(g.kernelWidth)]
         paddingLeft = [Int64(g.paddingHeight), Int64(g.paddingWidth)]
         // Bottom/right padding that makes oneDNN produce exactly PyTorch's output size.
-        let bottom = max(g.paddingHeight, (g.outputHeight - 1) * g.strideHeight + g.kernelHeight - g.inputHeight - g.paddingHeight)
-        let right = max(g.paddingWidth, (g.outputWidth - 1) * g.strideWidth + g.kernelWidth - g.inputWidth - g.paddingWidth)
+        let bottom = max(
+            g.paddingHeight, (g.outputHeight - 1) * g.strideHeight + g.kernelHeight - g.inputHeight - g.paddingHeight)
+        let right = max(
+            g.paddingWidth, (g.outputWidth - 1) * g.strideWidth + g.kernelWidth - g.inputWidth - g.paddingWidth)
         paddingRight = [Int64(bottom), Int64(right)]
         switch g.kind {
         case .max: algorithm = dnnl_pooling_max
@@ -32,18 +34,43 @@ struct PoolingShape {
 
     func forwardDescriptor() -> DNNLPrimitiveDescriptor {
         var operation = dnnl_pooling_desc_t()
-        var src = source, dst = destination
-        checkDNNL(dnnl_pooling_forward_desc_init(&operation, dnnl_forward_training, algorithm, &src, &dst,
-                                                 strides, kernel, paddingLeft, paddingRight), "pooling_forward_desc_init")
+        var src = source
+        var dst = destination
+        checkDNNL(
+            dnnl_pooling_forward_desc_init(
+                &operation, dnnl_forward_training, algorithm, &src, &dst,
+                strides, kernel, paddingLeft, paddingRight), "pooling_forward_desc_init")
         return DNNLPrimitiveDescriptor(&operation, hint: nil, "pooling forward")
     }
 
     func backwardDescriptor(hint: DNNLPrimitiveDescriptor) -> DNNLPrimitiveDescriptor {
         var operation = dnnl_pooling_desc_t()
-        var src = source, dst = destination
-        checkDNNL(dnnl_pooling_backward_desc_init(&operation, algorithm, &src, &dst,
-                                                  strides, kernel, paddingLeft, paddingRight), "pooling_backward_desc_init")
+        var src = source
+        var dst = destination
+        checkDNNL(
+            dnnl_pooling_backward_desc_init(
+                &operation, algorithm, &src, &dst,
+                strides, kernel, paddingLeft, paddingRight), "pooling_backward_desc_init")
         return DNNLPrimitiveDescriptor(&operation, hint: hint, "pooling backward")
+    }
+}
+
+/// Who runs a pooling geometry: oneDNN, or `SwiftPooling` when oneDNN would use a generic
+/// fallback implementation (`simple_*` / `ref:*`), which is several times slower than plain Swift
+/// loops (VGG 2x2/2 max pooling at 8x64x224x224: 127 ms forward in `simple_nchw` on one core).
+enum PoolingRoute: Sendable {
+    case onednn
+    case swift(SwiftPooling)
+
+    init(_ g: Pool2dGeometry) {
+        let shape = PoolingShape(g)
+        let forward = shape.forwardDescriptor()
+        let backward = shape.backwardDescriptor(hint: forward)
+        let generic = [forward, backward].contains { descriptor in
+            let name = descriptor.implementationName
+            return name.hasPrefix("simple") || name.hasPrefix("ref")
+        }
+        self = generic ? .swift(SwiftPooling(g)) : .onednn
     }
 }
 
@@ -57,8 +84,9 @@ final class PoolingForwardPlan: @unchecked Sendable {
         let descriptor = shape.forwardDescriptor()
         let workspace: [Int32: dnnl_memory_desc_t] =
             g.kind == .max ? [DNNL_ARG_WORKSPACE: descriptor.memoryDescriptor(dnnl_query_workspace_md)] : [:]
-        forward = PlainPlan(descriptor, views: [DNNL_ARG_SRC: shape.source, DNNL_ARG_DST: shape.destination],
-                            scratch: workspace)
+        forward = PlainPlan(
+            descriptor, views: [DNNL_ARG_SRC: shape.source, DNNL_ARG_DST: shape.destination],
+            scratch: workspace)
         divisorFix = AverageDivisorFix(g)
     }
 }
@@ -69,18 +97,22 @@ final class PoolingBackwardPlan: @unchecked Sendable {
     let forward: PlainPlan?
     let backward: PlainPlan
     let recomputedOutput: DNNLMemory?
+    private let shape: PoolingShape
     let divisorFix: AverageDivisorFix?
 
     init(_ g: Pool2dGeometry) {
         let shape = PoolingShape(g)
+        self.shape = shape
         let forwardDescriptor = shape.forwardDescriptor()
         let backwardDescriptor = shape.backwardDescriptor(hint: forwardDescriptor)
         let views = [DNNL_ARG_DIFF_DST: shape.destination, DNNL_ARG_DIFF_SRC: shape.source]
         if g.kind == .max {
             let workspace = forwardDescriptor.memoryDescriptor(dnnl_query_workspace_md)
-            forward = PlainPlan(forwardDescriptor, views: [DNNL_ARG_SRC: shape.source],
-                                scratch: [DNNL_ARG_WORKSPACE: workspace])
-            recomputedOutput = DNNLMemory(shape.destination, allocate: true)
+            forward = PlainPlan(
+                forwardDescriptor, views: [DNNL_ARG_SRC: shape.source],
+                scratch: [DNNL_ARG_WORKSPACE: workspace])
+            // Lives in the shared scratch arena (slot 0; pooling plans use no other slot).
+            recomputedOutput = DNNLMemory(shape.destination, allocate: false)
         } else {
             forward = nil
             recomputedOutput = nil
@@ -89,15 +121,27 @@ final class PoolingBackwardPlan: @unchecked Sendable {
         divisorFix = AverageDivisorFix(g)
     }
 
-    func run(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-             inputGradient: UnsafeMutablePointer<Float>, stream: dnnl_stream_t) {
+    func run(
+        input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>, stream: dnnl_stream_t
+    ) {
         guard let forward, let recomputedOutput, let workspace = forward.scratchMemory(DNNL_ARG_WORKSPACE) else {
-            backward.run(stream, [DNNL_ARG_DIFF_DST: UnsafeRawPointer(outputGradient), DNNL_ARG_DIFF_SRC: UnsafeRawPointer(inputGradient)])
+            backward.run(
+                stream,
+                [
+                    DNNL_ARG_DIFF_DST: UnsafeRawPointer(outputGradient),
+                    DNNL_ARG_DIFF_SRC: UnsafeRawPointer(inputGradient),
+                ])
             return
         }
+        var destination = shape.destination
+        let bytes = dnnl_memory_desc_get_size(&destination)
+        recomputedOutput.bind(DNNLEngine.shared.scratch.buffer(slot: 0, bytes: bytes))
         forward.run(stream, [DNNL_ARG_SRC: UnsafeRawPointer(input)], extra: [DNNL_ARG_DST: recomputedOutput])
-        backward.run(stream, [DNNL_ARG_DIFF_DST: UnsafeRawPointer(outputGradient), DNNL_ARG_DIFF_SRC: UnsafeRawPointer(inputGradient)],
-                     extra: [DNNL_ARG_WORKSPACE: workspace])
+        backward.run(
+            stream,
+            [DNNL_ARG_DIFF_DST: UnsafeRawPointer(outputGradient), DNNL_ARG_DIFF_SRC: UnsafeRawPointer(inputGradient)],
+            extra: [DNNL_ARG_WORKSPACE: workspace])
     }
 }
 
@@ -124,7 +168,8 @@ struct AverageDivisorFix: Sendable {
 
     /// Multiplies every output element by its row and column factor, in place.
     func apply(to values: UnsafeMutablePointer<Float>) {
-        let width = columnFactors.count, plane = rowFactors.count * width
+        let width = columnFactors.count
+        let plane = rowFactors.count * width
         for p in 0..<planes {
             for (y, rowFactor) in rowFactors.enumerated() {
                 for (x, columnFactor) in columnFactors.enumerated() where rowFactor != 1 || columnFactor != 1 {
@@ -139,11 +184,19 @@ extension DNNLKernels {
     public func pool2dForward(
         _ geometry: Pool2dGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
+        geometry.checkValid()
         guard geometry.outputCount > 0 && geometry.inputCount > 0 else {
             return ReferenceKernels().pool2dForward(geometry, input: input, output: output)
         }
+        if case .swift(let pooling) = DNNLCaches.shared.poolingRoute.plan(
+            for: geometry, make: { PoolingRoute(geometry) })
+        {
+            return pooling.forward(input: input, output: output)
+        }
         let plan = DNNLCaches.shared.poolingForward.plan(for: geometry) { PoolingForwardPlan(geometry) }
-        DNNLEngine.shared.withStream { plan.forward.run($0, [DNNL_ARG_SRC: UnsafeRawPointer(input), DNNL_ARG_DST: UnsafeRawPointer(output)]) }
+        DNNLEngine.shared.withStream {
+            plan.forward.run($0, [DNNL_ARG_SRC: UnsafeRawPointer(input), DNNL_ARG_DST: UnsafeRawPointer(output)])
+        }
         plan.divisorFix?.apply(to: output)
     }
 
@@ -151,9 +204,16 @@ extension DNNLKernels {
         _ geometry: Pool2dGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>
     ) {
+        geometry.checkValid()
         guard geometry.outputCount > 0 && geometry.inputCount > 0 else {
-            return ReferenceKernels().pool2dBackward(geometry, input: input, outputGradient: outputGradient,
-                                                     inputGradient: inputGradient)
+            return ReferenceKernels().pool2dBackward(
+                geometry, input: input, outputGradient: outputGradient,
+                inputGradient: inputGradient)
+        }
+        if case .swift(let pooling) = DNNLCaches.shared.poolingRoute.plan(
+            for: geometry, make: { PoolingRoute(geometry) })
+        {
+            return pooling.backward(input: input, outputGradient: outputGradient, inputGradient: inputGradient)
         }
         let plan = DNNLCaches.shared.poolingBackward.plan(for: geometry) { PoolingBackwardPlan(geometry) }
         guard let fix = plan.divisorFix else {

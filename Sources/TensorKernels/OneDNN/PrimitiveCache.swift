@@ -26,31 +26,43 @@ final class PrimitiveCache<Key: Hashable & Sendable, Plan: Sendable>: Sendable {
 enum PortDirection { case input, output }
 
 /// One tensor argument of a primitive: the caller's plain buffer and, when the primitive chose a
-/// different (blocked) layout, a library-allocated buffer in that layout plus the reorder between.
+/// different (blocked) layout, a buffer in that layout plus the reorder between. The blocked
+/// buffer is slot `slot` of the engine's `ScratchArena`, bound at each call, so plans do not each
+/// keep a copy of their activations (VGG16 at 224 would otherwise hold gigabytes).
 ///
 /// Used only inside `DNNLEngine.withStream` (it rebinds data handles).
 final class TensorPort {
     let user: DNNLMemory
     private let inner: DNNLMemory?
+    private let innerBytes: Int
+    private let slot: Int
     private let reorder: DNNLPrimitive?
     let direction: PortDirection
 
-    init(plain: dnnl_memory_desc_t, chosen: dnnl_memory_desc_t, direction: PortDirection, name: String) {
-        var plain = plain, chosen = chosen
+    /// `slot` must differ between the ports of one plan (they are live at the same time).
+    init(plain: dnnl_memory_desc_t, chosen: dnnl_memory_desc_t, direction: PortDirection, slot: Int, name: String) {
+        var plain = plain
+        var chosen = chosen
         self.direction = direction
+        self.slot = slot
         user = DNNLMemory(plain, allocate: false)
+        innerBytes = dnnl_memory_desc_get_size(&chosen)
         if dnnl_memory_desc_equal(&plain, &chosen) != 0 {
             inner = nil
             reorder = nil
             return
         }
-        let inner = DNNLMemory(chosen, allocate: true)
+        let inner = DNNLMemory(chosen, allocate: false)
         let engine = DNNLEngine.shared.engine
         var descriptor: dnnl_primitive_desc_t?
         if direction == .input {
-            checkDNNL(dnnl_reorder_primitive_desc_create(&descriptor, &plain, engine, &chosen, engine, nil), "reorder(\(name))")
+            checkDNNL(
+                dnnl_reorder_primitive_desc_create(&descriptor, &plain, engine, &chosen, engine, nil),
+                "reorder(\(name))")
         } else {
-            checkDNNL(dnnl_reorder_primitive_desc_create(&descriptor, &chosen, engine, &plain, engine, nil), "reorder(\(name))")
+            checkDNNL(
+                dnnl_reorder_primitive_desc_create(&descriptor, &chosen, engine, &plain, engine, nil),
+                "reorder(\(name))")
         }
         reorder = DNNLPrimitive(descriptor!, "reorder(\(name))")
         dnnl_primitive_desc_destroy(descriptor)
@@ -62,9 +74,11 @@ final class TensorPort {
     /// True when the primitive works in a layout other than the plain one.
     var needsReorder: Bool { reorder != nil }
 
-    /// Binds the caller buffer; for an input, converts it into the primitive's layout.
+    /// Binds the caller buffer (and the scratch slot); for an input, converts it into the
+    /// primitive's layout.
     func attach(_ pointer: UnsafeRawPointer, _ stream: dnnl_stream_t) {
         user.bind(pointer)
+        if let inner { inner.bind(DNNLEngine.shared.scratch.buffer(slot: slot, bytes: innerBytes)) }
         if direction == .input, let reorder, let inner {
             reorder.execute(stream, [(DNNL_ARG_FROM, user.handle), (DNNL_ARG_TO, inner.handle)])
         }
@@ -86,8 +100,10 @@ final class PlainPlan: @unchecked Sendable {
     private var views: [Int32: DNNLMemory] = [:]
     private var scratch: [Int32: DNNLMemory] = [:]
 
-    init(_ descriptor: DNNLPrimitiveDescriptor, views: [Int32: dnnl_memory_desc_t],
-         scratch: [Int32: dnnl_memory_desc_t] = [:]) {
+    init(
+        _ descriptor: DNNLPrimitiveDescriptor, views: [Int32: dnnl_memory_desc_t],
+        scratch: [Int32: dnnl_memory_desc_t] = [:]
+    ) {
         primitive = descriptor.makePrimitive()
         for (argument, md) in views { self.views[argument] = DNNLMemory(md, allocate: false) }
         for (argument, md) in scratch { self.scratch[argument] = DNNLMemory(md, allocate: true) }
@@ -97,11 +113,15 @@ final class PlainPlan: @unchecked Sendable {
     func scratchMemory(_ argument: Int32) -> DNNLMemory? { scratch[argument] }
 
     /// Binds `buffers` (one per view argument) and executes, passing `extra` memories as well.
-    func run(_ stream: dnnl_stream_t, _ buffers: [Int32: UnsafeRawPointer],
-             extra: [Int32: DNNLMemory] = [:]) {
+    func run(
+        _ stream: dnnl_stream_t, _ buffers: [Int32: UnsafeRawPointer],
+        extra: [Int32: DNNLMemory] = [:]
+    ) {
         var arguments: [(Int32, dnnl_memory_t)] = []
         for (argument, memory) in views {
-            guard let pointer = buffers[argument] else { preconditionFailure("\(primitive.name): argument \(argument) unbound") }
+            guard let pointer = buffers[argument] else {
+                preconditionFailure("\(primitive.name): argument \(argument) unbound")
+            }
             memory.bind(pointer)
             arguments.append((argument, memory.handle))
         }
@@ -109,4 +129,28 @@ final class PlainPlan: @unchecked Sendable {
         for (argument, memory) in extra { arguments.append((argument, memory.handle)) }
         primitive.execute(stream, arguments)
     }
+}
+
+/// Grow-only scratch buffers for blocked copies, shared by every plan. Safe because executions are
+/// serialised by `DNNLEngine.withStream`, and every use writes a buffer before reading it (an input
+/// is reordered in, an output is fully written by its primitive).
+final class ScratchArena {
+    private var buffers: [UnsafeMutableRawPointer?] = []
+    private var capacities: [Int] = []
+
+    /// A buffer of at least `bytes` bytes, 64-byte aligned, for `slot`; contents are undefined.
+    func buffer(slot: Int, bytes: Int) -> UnsafeMutableRawPointer {
+        while buffers.count <= slot {
+            buffers.append(nil)
+            capacities.append(0)
+        }
+        if let existing = buffers[slot], capacities[slot] >= bytes { return existing }
+        buffers[slot]?.deallocate()
+        let fresh = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
+        buffers[slot] = fresh
+        capacities[slot] = bytes
+        return fresh
+    }
+
+    deinit { for buffer in buffers { buffer?.deallocate() } }
 }

@@ -18,12 +18,15 @@ extension ReferenceKernels {
             forEachIndex(g, channel: c) { sum += Double(input[$0]) }
             let channelMean = sum / count
             var squares = 0.0
-            forEachIndex(g, channel: c) { squares += (Double(input[$0]) - channelMean) * (Double(input[$0]) - channelMean) }
+            forEachIndex(g, channel: c) {
+                squares += (Double(input[$0]) - channelMean) * (Double(input[$0]) - channelMean)
+            }
             mean[c] = Float(channelMean)
             variance[c] = Float(squares / count)
         }
-        batchNormForwardInference(g, input: input, scale: scale, shift: shift,
-                                  mean: mean, variance: variance, output: output)
+        batchNormForwardInference(
+            g, input: input, scale: scale, shift: shift,
+            mean: mean, variance: variance, output: output)
     }
 
     public func batchNormForwardInference(
@@ -34,7 +37,9 @@ extension ReferenceKernels {
         let g = geometry
         for c in 0..<g.channels {
             let inverseDeviation = 1 / (Double(variance[c]) + Double(g.epsilon)).squareRoot()
-            let channelMean = Double(mean[c]), channelScale = Double(scale[c]), channelShift = Double(shift[c])
+            let channelMean = Double(mean[c])
+            let channelScale = Double(scale[c])
+            let channelShift = Double(shift[c])
             forEachIndex(g, channel: c) {
                 output[$0] = Float((Double(input[$0]) - channelMean) * inverseDeviation * channelScale + channelShift)
             }
@@ -52,7 +57,8 @@ extension ReferenceKernels {
         for c in 0..<g.channels {
             let inverseDeviation = 1 / (Double(variance[c]) + Double(g.epsilon)).squareRoot()
             let channelMean = Double(mean[c])
-            var gradientSum = 0.0, weightedSum = 0.0
+            var gradientSum = 0.0
+            var weightedSum = 0.0
             forEachIndex(g, channel: c) {
                 let normalized = (Double(input[$0]) - channelMean) * inverseDeviation
                 gradientSum += Double(outputGradient[$0])
@@ -63,7 +69,8 @@ extension ReferenceKernels {
             let factor = Double(scale[c]) * inverseDeviation / count
             forEachIndex(g, channel: c) {
                 let normalized = (Double(input[$0]) - channelMean) * inverseDeviation
-                inputGradient[$0] = Float(factor * (count * Double(outputGradient[$0]) - gradientSum - normalized * weightedSum))
+                inputGradient[$0] = Float(
+                    factor * (count * Double(outputGradient[$0]) - gradientSum - normalized * weightedSum))
             }
         }
     }

@@ -11,10 +11,13 @@ extension ReferenceKernels {
         _ geometry: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
     ) {
+        geometry.checkValid()
         let g = geometry
         let shape = ConvIndexing(g)
-        let input = SendablePointer(input), weight = SendablePointer(weight)
-        let bias = bias.map { SendablePointer($0) }, output = SendableMutablePointer(output)
+        let input = SendablePointer(input)
+        let weight = SendablePointer(weight)
+        let bias = bias.map { SendablePointer($0) }
+        let output = SendableMutablePointer(output)
         // One work item per (n, oc) output plane.
         parallelChunks(count: g.batch * g.outputChannels, minimumChunk: 1) { planes in
             for plane in planes {
@@ -31,7 +34,8 @@ extension ReferenceKernels {
                                 for kx in 0..<g.kernelWidth {
                                     let ix = ox * g.strideWidth - g.paddingWidth + kx * g.dilationWidth
                                     guard ix >= 0 && ix < g.inputWidth else { continue }
-                                    sum += Double(input[shape.inputIndex(n, ic, iy, ix)])
+                                    sum +=
+                                        Double(input[shape.inputIndex(n, ic, iy, ix)])
                                         * Double(weight[shape.weightIndex(oc, icg, ky, kx)])
                                 }
                             }
@@ -47,9 +51,11 @@ extension ReferenceKernels {
         _ geometry: Conv2dGeometry, outputGradient: UnsafePointer<Float>,
         weight: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>
     ) {
+        geometry.checkValid()
         let g = geometry
         let shape = ConvIndexing(g)
-        let outputGradient = SendablePointer(outputGradient), weight = SendablePointer(weight)
+        let outputGradient = SendablePointer(outputGradient)
+        let weight = SendablePointer(weight)
         let inputGradient = SendableMutablePointer(inputGradient)
         // One work item per (n, ic) input plane; each input element gathers every (oc, tap) that read it.
         parallelChunks(count: g.batch * g.inputChannels, minimumChunk: 1) { planes in
@@ -72,7 +78,8 @@ extension ReferenceKernels {
                                     guard columnOffset >= 0 && columnOffset % g.strideWidth == 0 else { continue }
                                     let ox = columnOffset / g.strideWidth
                                     guard ox < shape.outputWidth else { continue }
-                                    sum += Double(outputGradient[shape.outputIndex(n, oc, oy, ox)])
+                                    sum +=
+                                        Double(outputGradient[shape.outputIndex(n, oc, oy, ox)])
                                         * Double(weight[shape.weightIndex(oc, icg, ky, kx)])
                                 }
                             }
@@ -88,9 +95,11 @@ extension ReferenceKernels {
         _ geometry: Conv2dGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?
     ) {
+        geometry.checkValid()
         let g = geometry
         let shape = ConvIndexing(g)
-        let input = SendablePointer(input), outputGradient = SendablePointer(outputGradient)
+        let input = SendablePointer(input)
+        let outputGradient = SendablePointer(outputGradient)
         let weightGradient = SendableMutablePointer(weightGradient)
         // One work item per output channel: it owns its weight slice and its bias element.
         parallelChunks(count: g.outputChannels, minimumChunk: 1) { channels in
@@ -108,7 +117,8 @@ extension ReferenceKernels {
                                     for ox in 0..<shape.outputWidth {
                                         let ix = ox * g.strideWidth - g.paddingWidth + kx * g.dilationWidth
                                         guard ix >= 0 && ix < g.inputWidth else { continue }
-                                        sum += Double(outputGradient[shape.outputIndex(n, oc, oy, ox)])
+                                        sum +=
+                                            Double(outputGradient[shape.outputIndex(n, oc, oy, ox)])
                                             * Double(input[shape.inputIndex(n, ic, iy, ix)])
                                     }
                                 }
@@ -124,8 +134,10 @@ extension ReferenceKernels {
             var sum = 0.0
             for n in 0..<g.batch {
                 for position in 0..<(shape.outputHeight * shape.outputWidth) {
-                    sum += Double(outputGradient[(n * g.outputChannels + oc) * shape.outputHeight
-                                                 * shape.outputWidth + position])
+                    sum += Double(
+                        outputGradient[
+                            (n * g.outputChannels + oc) * shape.outputHeight
+                                * shape.outputWidth + position])
                 }
             }
             biasGradient[oc] = Float(sum)

@@ -1,5 +1,6 @@
 //! Image files: decode JPEG/PNG, encode PNG/JPEG through libjpeg-turbo and libpng.
 import Foundation
+import TensorNN
 
 /// Why an image file could not be read or written. Every case names the file.
 public struct ImageError: Error, CustomStringConvertible, Sendable {
@@ -92,9 +93,23 @@ public enum ImageCodec {
 
     /// The size `(width, height)` and format of an image file from its header only, with the same
     /// checks as `read` except that the pixel data is not decoded (a cheap validation pass).
-    public static func readHeader(_ path: String, maxPixels: Int = defaultMaxPixels) throws -> (width: Int, height: Int, format: ImageFormat) {
-        let bytes = try readFileBytes(path)
-        return try bytes.withUnsafeBytes { raw in
+    /// Only the first 256 KiB are read (enough for the metadata segments before a JPEG frame
+    /// header or a PNG's first data chunk); the whole file only if the header lies beyond them.
+    public static func readHeader(_ path: String, maxPixels: Int = defaultMaxPixels)
+        throws -> (width: Int, height: Int, format: ImageFormat) {
+        let prefixLength = 256 * 1024
+        let prefix = try readFileBytes(path, limit: prefixLength)
+        if prefix.count == prefixLength, let header = try? parseHeader(prefix, path: path, maxPixels: maxPixels) {
+            return header
+        }
+        // Short file (the prefix is the whole file) or a header beyond the prefix: parse it all,
+        // so that errors describe the real file.
+        return try parseHeader(prefix.count < prefixLength ? prefix : readFileBytes(path), path: path, maxPixels: maxPixels)
+    }
+
+    private static func parseHeader(_ bytes: Data, path: String, maxPixels: Int)
+        throws -> (width: Int, height: Int, format: ImageFormat) {
+        try bytes.withUnsafeBytes { raw in
             switch ImageFormat.sniff(raw) {
             case .jpeg:
                 let size = try JPEGCodec.header(raw, path: path, maxPixels: maxPixels)
@@ -120,8 +135,8 @@ public enum ImageCodec {
         try writeFileAtomically(JPEGCodec.encode(image, quality: quality, path: path), to: path)
     }
 
-    /// The bytes of a file, or an `ImageError` saying why not.
-    static func readFileBytes(_ path: String) throws -> Data {
+    /// The bytes of a file (at most `limit` of them), or an `ImageError` saying why not.
+    static func readFileBytes(_ path: String, limit: Int? = nil) throws -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ImageError(path: path, reason: "no such file")
@@ -129,7 +144,13 @@ public enum ImageCodec {
         guard !isDirectory.boolValue else { throw ImageError(path: path, reason: "is a directory, not an image file") }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            if let limit {
+                let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+                defer { try? handle.close() }
+                data = try handle.read(upToCount: limit) ?? Data()
+            } else {
+                data = try Data(contentsOf: URL(fileURLWithPath: path))
+            }
         } catch {
             throw ImageError(path: path, reason: "cannot read file (\(error.localizedDescription))")
         }
@@ -137,19 +158,12 @@ public enum ImageCodec {
         return data
     }
 
-    /// Writes `bytes` to a temporary file in the destination's directory, then renames it over
-    /// `path`, so readers never see a half-written image.
+    /// Writes `bytes` atomically (``AtomicFile``), so readers never see a half-written image.
     static func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        let temporaryPath = directory + "/.\(url.lastPathComponent).tmp-\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: temporaryPath, contents: Data(bytes)) else {
-            throw ImageError(path: path, reason: "cannot create a file in \(directory)")
-        }
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-            throw ImageError(path: path, reason: "cannot move the written file into place (\(reason))")
+        do {
+            try AtomicFile.write(bytes, to: path, durable: false)
+        } catch let failure as FileWriteError {
+            throw ImageError(path: path, reason: failure.reason)
         }
     }
 

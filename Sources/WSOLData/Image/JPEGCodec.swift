@@ -84,7 +84,9 @@ enum JPEGCodec {
         guard image.channels == 1 || image.channels == 3 else {
             throw ImageError(path: path, reason: "JPEG can store gray or RGB images, not \(image.channels) channels")
         }
-        guard (1...100).contains(quality) else { throw ImageError(path: path, reason: "JPEG quality \(quality) is not in 1...100") }
+        guard (1...100).contains(quality) else {
+            throw ImageError(path: path, reason: "JPEG quality \(quality) is not in 1...100")
+        }
         guard image.width > 0, image.height > 0 else { throw ImageError(path: path, reason: "cannot encode a zero-size image") }
         guard let handle = tjInitCompress() else { throw ImageError(path: path, reason: "cannot start the JPEG encoder") }
         defer { tjDestroy(handle) }

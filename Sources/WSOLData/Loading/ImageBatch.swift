@@ -22,7 +22,8 @@ public struct ImageBatch: Sendable, Equatable {
     public var imageIDs: [String]
 
     public init(pixels: [Float], shape: [Int], labels: [Int], imageIDs: [String]) {
-        precondition(shape.count == 4 && shape.reduce(1, *) == pixels.count, "ImageBatch: shape \(shape) for \(pixels.count) values")
+        precondition(shape.count == 4 && shape.reduce(1, *) == pixels.count,
+                     "ImageBatch: shape \(shape) for \(pixels.count) values")
         self.pixels = pixels
         self.shape = shape
         self.labels = labels

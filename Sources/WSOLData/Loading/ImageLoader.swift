@@ -64,17 +64,21 @@ public final class ImageLoader: Sendable {
     }
 
     /// Starts loading `epoch` in the background; read its batches with `next()`.
+    ///
+    /// Work is handed out per image (not per batch), so every worker stays busy up to the last
+    /// batch; at most `prefetchBatches * batchSize` prepared images wait for the consumer.
     public func epoch(_ epoch: Int) -> EpochBatches {
         let order = order(epoch: epoch)
-        let assembler = BatchAssembler(items: items, pipeline: pipeline, options: options, epoch: epoch,
-                                       skipped: skippedWhileLoading)
-        let batchSize = options.batchSize
-        let queue = PrefetchQueue<ImageBatch?>(count: batchCount, depth: options.prefetchBatches,
-                                               workers: options.workerCount) { batchIndex in
-            let positions = batchIndex * batchSize..<min((batchIndex + 1) * batchSize, order.count)
-            return try assembler.batch(itemIndices: positions.map { order[$0] })
+        let preparer = ImagePreparer(items: items, pipeline: pipeline, options: options, epoch: epoch,
+                                     skipped: skippedWhileLoading)
+        let imageCount = min(order.count, batchCount * options.batchSize)
+        let queue = PrefetchQueue<PreparedImage>(count: imageCount, depth: options.prefetchBatches * options.batchSize,
+                                                 workers: options.workerCount) { position in
+            try preparer.prepare(itemIndex: order[position])
         }
-        return EpochBatches(queue: queue)
+        let layout = EpochBatches.Layout(order: order, items: items, batchSize: options.batchSize, batchCount: batchCount,
+                                         normalization: pipeline.normalization)
+        return EpochBatches(queue: queue, layout: layout)
     }
 
     /// Checks every image as `options.validation` says, in parallel; bad images in item order.
@@ -102,21 +106,72 @@ public final class ImageLoader: Sendable {
     }
 }
 
-/// The batches of one epoch, in order. Dropping this object stops its background work.
-public final class EpochBatches: Sendable {
-    private let queue: PrefetchQueue<ImageBatch?>
+/// The batches of one epoch, in order: a consumer-side iterator (use it from one thread).
+/// Dropping this object stops its background work.
+public final class EpochBatches {
+    struct Layout {
+        var order: [Int]
+        var items: [LoaderItem]
+        var batchSize: Int
+        var batchCount: Int
+        var normalization: Normalization
+    }
 
-    init(queue: PrefetchQueue<ImageBatch?>) { self.queue = queue }
+    private let queue: PrefetchQueue<PreparedImage>
+    private let layout: Layout
+    private var nextBatch = 0
+
+    init(queue: PrefetchQueue<PreparedImage>, layout: Layout) {
+        self.queue = queue
+        self.layout = layout
+    }
 
     deinit { queue.cancel() }
 
     /// The next batch, or nil at the end of the epoch. Throws the `ImageError` of a bad image
-    /// (naming the file) unless bad images are skipped. Batches left empty by skipping are passed over.
+    /// (naming the file) unless bad images are skipped; a batch loses its skipped images, and a
+    /// batch left empty is passed over.
     public func next() throws -> ImageBatch? {
-        while let produced = try queue.next() {
-            if let batch = produced { return batch }
+        while nextBatch < layout.batchCount {
+            let positions = nextBatch * layout.batchSize..<min((nextBatch + 1) * layout.batchSize, layout.order.count)
+            nextBatch += 1
+            var images: [PixelImage] = [], kept: [LoaderItem] = [], firstError: (any Error)?
+            for position in positions {
+                // Consume the whole batch even after an error, so the next call starts aligned
+                // on the next batch; then throw the batch's first error.
+                let prepared: PreparedImage?
+                do { prepared = try queue.next() } catch {
+                    firstError = firstError ?? error
+                    continue
+                }
+                guard let prepared else { return nil }  // cancelled
+                if case let .image(image) = prepared {
+                    images.append(image)
+                    kept.append(layout.items[layout.order[position]])
+                }
+            }
+            if let firstError { throw firstError }
+            if !images.isEmpty { return try Self.stack(images, kept, normalization: layout.normalization) }
         }
         return nil
+    }
+
+    /// Normalises `images` into one NCHW buffer; they must share one size.
+    static func stack(_ images: [PixelImage], _ kept: [LoaderItem], normalization: Normalization) throws -> ImageBatch {
+        let width = images[0].width, height = images[0].height
+        let channels = normalization.mean.count, plane = channels * width * height
+        for (image, item) in zip(images, kept) where image.width != width || image.height != height {
+            throw LoaderError.mixedOutputSizes(first: kept[0].imageID, firstSize: [height, width],
+                                               other: item.imageID, otherSize: [image.height, image.width])
+        }
+        let pixels = [Float](unsafeUninitializedCapacity: images.count * plane) { buffer, count in
+            for (slot, image) in images.enumerated() {
+                normalization.write(image, into: UnsafeMutableBufferPointer(rebasing: buffer[slot * plane..<(slot + 1) * plane]))
+            }
+            count = images.count * plane
+        }
+        return ImageBatch(pixels: pixels, shape: [images.count, channels, height, width],
+                          labels: kept.map(\.label), imageIDs: kept.map(\.imageID))
     }
 }
 
@@ -132,12 +187,13 @@ private final class ResultSlots: @unchecked Sendable {
     func values() -> [BadImage] { lock.withLock { slots.compactMap { $0 } } }
 }
 
-/// Images skipped while building batches, shared by the worker threads.
+/// Images skipped while building batches, shared by the worker threads; each file once, however
+/// many epochs met it.
 final class SkippedImages: @unchecked Sendable {
     private let lock = NSLock()
-    private var images: [BadImage] = []
+    private var images: [String: BadImage] = [:]
 
-    func append(_ image: BadImage) { lock.withLock { images.append(image) } }
+    func append(_ image: BadImage) { lock.withLock { images[image.path] = image } }
 
-    func sorted() -> [BadImage] { lock.withLock { images.sorted { $0.path < $1.path } } }
+    func sorted() -> [BadImage] { lock.withLock { images.values.sorted { $0.path < $1.path } } }
 }

@@ -74,13 +74,15 @@ extension PixelImage {
     /// This image resized to `width x height` like PIL's `Image.resize(size, filter)`: separable
     /// (horizontal pass, rounded to 8 bits, then vertical pass), pixel-centre aligned, antialiased
     /// when downsampling, fixed-point 8-bit arithmetic. Torchvision's `Resize` on PIL images is this.
+    /// Every channel is filtered alike: for RGBA this differs from Pillow, which premultiplies by
+    /// alpha first (decoded images are RGB or gray, so the pipelines never meet this case).
     public func resized(width newWidth: Int, height newHeight: Int, resampling: ImageResampling = .bilinear) -> PixelImage {
         precondition(newWidth > 0 && newHeight > 0, "resized: target size \(newWidth)x\(newHeight) must be positive")
         let horizontalTaps = ResampleTaps(inSize: width, outSize: newWidth, filter: resampling)
         let verticalTaps = ResampleTaps(inSize: height, outSize: newHeight, filter: resampling)
-        // Pillow (checked against 13.0) downsamples first: when the width grows and the height
-        // shrinks it runs the vertical pass first, otherwise horizontal first. The order changes
-        // the 8-bit intermediate, hence the output by a few levels.
+        // Observed with Pillow 13.0 (fixture tests): when the width grows and the height shrinks
+        // it runs the vertical pass first, otherwise horizontal first. The order changes the 8-bit
+        // intermediate, hence the output by a few levels.
         if newWidth > width && newHeight < height {
             return resampledVertically(verticalTaps, newHeight).resampledHorizontally(horizontalTaps, newWidth)
         }

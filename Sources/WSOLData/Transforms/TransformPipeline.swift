@@ -48,7 +48,8 @@ public struct TransformPipeline: Sendable, Equatable {
             case let .resize(w, h, _), let .centerCrop(w, h), let .randomCrop(w, h), let .randomResizedCrop(w, h, _, _, _):
                 size = (w, h)
             case let .resizeShorterSide(side, _):
-                size = size.width <= size.height ? (side, side * size.height / size.width) : (side * size.width / size.height, side)
+                size = size.width <= size.height
+                    ? (side, side * size.height / size.width) : (side * size.width / size.height, side)
             case .horizontalFlip, .colorJitter:
                 break
             }

@@ -1,6 +1,0 @@
-//! WSOLEvaluation: see Documentation in README and docs/. (Module placeholder; content arrives per issue.)
-
-/// Marker so the module is non-empty while its work is under way.
-public enum WSOLEvaluationModule {
-    public static let name = "WSOLEvaluation"
-}
