@@ -47,6 +47,7 @@ struct BenchEngineCommand: ParsableCommand {
                 let batch = mode == "train" ? (trainBatch ?? Self.defaultTrainBatch(kind)) : forwardBatch
                 let measurement = EngineBenchmark(kind: kind, batch: batch, training: mode == "train", repeats: repeats).run()
                 print(json ? measurement.jsonLine : measurement.textLine)
+                fflush(nil)  // one line per measurement as it completes, also into a pipe or file
             }
         }
     }
@@ -156,6 +157,12 @@ enum MemoryProbe {
     /// Resets the kernel's peak-RSS mark (`VmHWM`) by writing 5 to `/proc/self/clear_refs`, so
     /// each measurement reports its own peak; silently does nothing where unsupported.
     static func resetPeak() {
+        // glibc's malloc_trim hands freed heap back to the kernel; without it the memory of earlier
+        // models stays resident and inflates later peaks. Looked up at run time (malloc.h does not import).
+        if let symbol = dlsym(nil, "malloc_trim") {
+            typealias MallocTrim = @convention(c) (Int) -> Int32
+            _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        }
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }
 

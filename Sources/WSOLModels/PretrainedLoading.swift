@@ -168,9 +168,11 @@ extension VGG16: PretrainedLoadable {
 }
 
 extension VGG16CAM: PretrainedLoadable {
-    /// The torchvision classifier is always dropped; `conv6` and `fc` are new.
+    /// The torchvision classifier is always dropped; `conv6` and `fc` are new. `fc` (the classifier
+    /// of our own VGG16-CAM checkpoints) is kept when its class count fits.
     public var pretrainedRules: PretrainedRules {
-        PretrainedRules(droppedPrefixes: ["classifier."], newLayerPrefixes: ["conv6.", "fc."], realignsFeatureIndices: true)
+        PretrainedRules(droppedPrefixes: ["classifier."], newLayerPrefixes: ["conv6.", "fc."], realignsFeatureIndices: true,
+                        classifierPrefixes: ["fc."])
     }
 }
 
@@ -183,7 +185,9 @@ extension InceptionV3: PretrainedLoadable {
 
 extension InceptionV3CAM: PretrainedLoadable {
     public var pretrainedRules: PretrainedRules {
-        PretrainedRules(droppedPrefixes: ["Mixed_7", "AuxLogits.", "fc."], newLayerPrefixes: ["SPG_"])
+        // `SPG_A4` (the class conv of our own checkpoints) is kept when its class count fits.
+        PretrainedRules(droppedPrefixes: ["Mixed_7", "AuxLogits.", "fc."], newLayerPrefixes: ["SPG_"],
+                        classifierPrefixes: ["SPG_A4."])
     }
 }
 

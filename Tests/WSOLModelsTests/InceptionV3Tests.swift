@@ -44,6 +44,31 @@ import TensorNN
         for (a, b) in zip(logits.scalars, output.logits.scalars) { #expect(abs(a - b) <= 1e-4 * max(1, abs(b))) }
     }
 
+    /// torchvision at 299: 149 → 147 → 147 → 73 → 73 → 71 → 35 → Mixed_5* 35 → Mixed_6* 17 → Mixed_7* 8.
+    @Test func torchvisionSizesAt299() {
+        let model = InceptionV3(classCount: 2, randomInit: false)
+        model.eval()
+        let output = withNoGrad { model.forward(Tensor.zeros(shape: [1, 3, 299, 299]), capture: ["maxpool2", "Mixed_6e", "Mixed_7c"]) }
+        #expect(output.features["maxpool2"]?.shape == [1, 192, 35, 35])
+        #expect(output.features["Mixed_6e"]?.shape == [1, 768, 17, 17])
+        #expect(output.features["Mixed_7c"]?.shape == [1, 2048, 8, 8])
+    }
+
+    /// `transform_input`: channel c becomes x·std_c/0.5 + (mean_c − 0.5)/0.5, e.g. for red
+    /// x·0.458 − 0.03. The model with it on equals the model without it fed the mapped input.
+    @Test func transformInputRemapsTheNormalisation() {
+        let plain = InceptionV3(classCount: 3, auxLogits: false, seed: 6)
+        let google = InceptionV3(classCount: 3, auxLogits: false, transformInput: true, seed: 6)
+        plain.eval()
+        google.eval()
+        let input = Tensor.randomNormal(shape: [1, 3, 80, 80], seed: 8)
+        let scale = Tensor(shape: [1, 3, 1, 1], scalars: [0.458, 0.448, 0.45])
+        let shift = Tensor(shape: [1, 3, 1, 1], scalars: [-0.03, -0.088, -0.188])
+        let expected = withNoGrad { plain(input * scale + shift) }
+        let actual = withNoGrad { google(input) }
+        for (a, b) in zip(actual.scalars, expected.scalars) { #expect(abs(a - b) <= 1e-4 * max(1, abs(b))) }
+    }
+
     @Test func onlyTheSPGHeadIsFast() {
         let groups = InceptionV3CAM(classCount: 3, randomInit: false).parameterGroups(learningRate: 1e-3)
         // SPG_A3_1b.0, SPG_A3_2b.0, SPG_A4: weight + bias each.

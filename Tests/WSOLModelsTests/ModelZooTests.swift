@@ -27,3 +27,12 @@ import TensorNN
         #expect(ModelKind.vgg16CAM.hasLargeFeatureMapOption && !ModelKind.vgg16.hasLargeFeatureMapOption)
     }
 }
+
+@Suite struct ParameterCountTests {
+    /// torchvision's published parameter counts at 1000 classes (trainable only; BN buffers excluded):
+    /// resnet50 25,557,032; vgg16 138,357,544; inception_v3 27,161,264 (with AuxLogits).
+    @Test(arguments: [(ModelKind.resNet50, 25_557_032), (.vgg16, 138_357_544), (.inceptionV3, 27_161_264)])
+    func matchesTorchvision(kind: ModelKind, count: Int) {
+        #expect(ModelZoo.build(kind, options: ModelOptions(randomInit: false)).trainableParameterCount == count)
+    }
+}

@@ -98,6 +98,18 @@ private func torchvisionVGG16Features() -> SafeTensorsFile {
         #expect(report.unexpected.isEmpty)
     }
 
+    /// Our own VGG16-CAM checkpoint loads 1:1 (fc kept) at the same K, and with a new fc at another K.
+    @Test func ownCAMCheckpointKeepsItsHeadWhenTheClassCountFits() throws {
+        let trained = VGG16CAM(classCount: 5, randomInit: false)
+        let file = SafeTensorsFile(arrays: checkpoint(trained.namedParameters()) { _ in 4 })
+        let same = VGG16CAM(classCount: 5, randomInit: false)
+        let report = try same.loadPretrained(file)
+        #expect(report.missing.isEmpty && report.dropped.isEmpty && report.renamed.isEmpty)
+        #expect(same.fc.bias!.value.scalars == [4, 5, 6, 7, 8])
+        let other = try VGG16CAM(classCount: 7, randomInit: false).loadPretrained(file)
+        #expect(other.dropped == ["fc.weight", "fc.bias"] && other.missing == ["fc.weight", "fc.bias"])
+    }
+
     @Test func featureIndexMovesPairIndicesFromTheTop() {
         // Checkpoint convs 0, 3, 5; model convs 0, 2, 3: pairs (5→3), (3→2), (0→0).
         let moves = featureIndexMoves(from: ["features.0.weight", "features.3.weight", "features.5.bias", "fc.weight"],
