@@ -29,10 +29,13 @@ struct BenchEngineCommand: ParsableCommand {
     var modes = "train,forward"
     @Flag(help: "Print one JSON object per measurement (one per line).")
     var json = false
+    @Option(name: .customLong("storage-cache-mib"),
+            help: "Cap of TensorCore's cache of freed large buffers, in MiB (speed vs resident memory).")
+    var storageCacheMiB: Int?
 
     func validate() throws {
-        guard repeats > 0, forwardBatch > 0, (trainBatch ?? 1) > 0 else {
-            throw ValidationError("--repeats, --forward-batch and --train-batch must be positive")
+        guard repeats > 0, forwardBatch > 0, (trainBatch ?? 1) > 0, (storageCacheMiB ?? 0) >= 0 else {
+            throw ValidationError("--repeats, --forward-batch and --train-batch must be positive, --storage-cache-mib non-negative")
         }
         _ = try selectedKinds()
         guard Set(modes.split(separator: ",").map(String.init)).isSubset(of: ["train", "forward"]) else {
@@ -41,6 +44,7 @@ struct BenchEngineCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let storageCacheMiB { TensorRuntime.storageCacheLimit = storageCacheMiB << 20 }
         let selectedModes = modes.split(separator: ",").map(String.init)
         for kind in try selectedKinds() {
             for mode in ["train", "forward"] where selectedModes.contains(mode) {
