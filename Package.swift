@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "wsol", targets: ["wsol"]),
         .library(name: "WSOLKit", targets: [
             "TensorCore", "TensorNN", "WSOLModels", "WSOLLocalization", "WSOLEvaluation", "WSOLData",
+            "WSOLTraining",
         ]),
     ],
     dependencies: [
@@ -46,8 +47,12 @@ let package = Package(
         .target(name: "WSOLData", dependencies: [
             "WSOLLocalization", "CImageCodecs", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: optimizationFlags),
+        // Training loop, checkpoints and run directories (needs data and evaluation).
+        .target(name: "WSOLTraining", dependencies: [
+            "WSOLEvaluation", "WSOLData", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: optimizationFlags),
         .target(name: "WSOLCLI", dependencies: [
-            "WSOLEvaluation", "WSOLData",
+            "WSOLEvaluation", "WSOLData", "WSOLTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: optimizationFlags),
@@ -72,6 +77,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "WSOLTrainingTests", dependencies: ["WSOLTraining", "TensorTestSupport"]),
         .testTarget(name: "WSOLCLITests", dependencies: ["WSOLCLI", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
     ]

@@ -17,6 +17,7 @@ public struct WSOLCommand: ParsableCommand {
             ImportCommand.self,
             SynthCommand.self,
             LocalizeCommand.self,
+            TrainCommand.self,
         ]
     )
     public init() {}

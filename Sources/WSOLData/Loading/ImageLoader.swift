@@ -19,7 +19,7 @@ public final class ImageLoader: Sendable {
     public let badImages: [BadImage]
     public let pipeline: TransformPipeline
     public let options: LoaderOptions
-    private let skippedWhileLoading = SkippedImages()
+    let skippedWhileLoading = SkippedImages()
 
     /// Validates the images as `options.validation` says. A bad image throws its `ImageError`
     /// (the first in item order) unless `options.skipBadImages`, which records it in `badImages`.

@@ -1,0 +1,94 @@
+//! WSOL training methods plug into one training loop through three hooks: input transformation
+//! (HaS, CutMix), the forward pass (feature transformation: ADL) and the loss (label mixing, extra terms).
+import TensorCore
+import TensorNN
+
+/// One training batch as a method sees it.
+public struct TrainingBatch {
+    /// Normalised images `[N, 3, H, W]`.
+    public var images: Tensor
+    /// Class labels, `N` values in `0..<K`.
+    public var labels: [Int]
+    /// Set by label-mixing methods (CutMix): image `i` also shows `mixedLabels[i]`, whose share of
+    /// the loss is `1 - mixingWeight`.
+    public var mixedLabels: [Int]?
+    /// The share of `labels` in the loss when `mixedLabels` is set (CutMix's λ).
+    public var mixingWeight: Float
+
+    public init(images: Tensor, labels: [Int], mixedLabels: [Int]? = nil, mixingWeight: Float = 1) {
+        precondition(images.rank == 4 && images.shape[0] == labels.count,
+                     "TrainingBatch: images \(images.shape) for \(labels.count) labels")
+        self.images = images
+        self.labels = labels
+        self.mixedLabels = mixedLabels
+        self.mixingWeight = mixingWeight
+    }
+}
+
+/// What one training step of a method produces.
+public struct MethodStepOutput {
+    /// The scalar loss to minimise (recorded for autodiff).
+    public var loss: Tensor
+    /// Logits `[N, K]`, for running classification accuracy.
+    public var logits: Tensor
+
+    public init(loss: Tensor, logits: Tensor) {
+        self.loss = loss
+        self.logits = logits
+    }
+}
+
+/// A weakly-supervised training method: vanilla CAM, HaS, CutMix, ADL, and later DA-WSOL, C²AM,
+/// CI-CAM as one new file each.
+///
+/// The loop calls ``step(model:batch:random:)`` once per batch; its default runs the three hooks
+/// in order, so most methods override one hook only. `random` is derived by the loop from
+/// `(seed, global step)`, so a resumed run draws the same numbers as an uninterrupted one without
+/// any generator state in the checkpoint. Methods with learned state (memories, context pools)
+/// save it through ``stateArrays()``/``loadStateArrays(_:)``.
+public protocol WSOLTrainingMethod: AnyObject {
+    /// The name used in configs and logs (`cam`, `has`, `cutmix`, `adl`).
+    var name: String { get }
+    /// Changes the input before the forward pass (erasing, mixing). Default: unchanged.
+    func transformInput(_ batch: TrainingBatch, random: inout RandomGenerator) -> TrainingBatch
+    /// The training-mode forward pass. Default: `model(batch.images)`.
+    func logits(model: any FeatureMapClassifier, batch: TrainingBatch, random: inout RandomGenerator) -> Tensor
+    /// The loss of `logits`. Default: cross-entropy, mixed by `mixingWeight` when labels are mixed.
+    func loss(logits: Tensor, batch: TrainingBatch) -> Tensor
+    /// A whole step; override only to change the hook order (e.g. two forward passes).
+    func step(model: any FeatureMapClassifier, batch: TrainingBatch, random: inout RandomGenerator) -> MethodStepOutput
+    /// Method state for checkpoints. Default: none.
+    func stateArrays() -> [(String, NamedArray)]
+    /// Restores ``stateArrays()``. Default: nothing to restore.
+    func loadStateArrays(_ arrays: [String: NamedArray]) throws
+}
+
+extension WSOLTrainingMethod {
+    public func transformInput(_ batch: TrainingBatch, random: inout RandomGenerator) -> TrainingBatch { batch }
+
+    public func logits(model: any FeatureMapClassifier, batch: TrainingBatch, random: inout RandomGenerator) -> Tensor {
+        model(batch.images)
+    }
+
+    public func loss(logits: Tensor, batch: TrainingBatch) -> Tensor {
+        let primary = crossEntropy(logits, labels: batch.labels)
+        guard let mixed = batch.mixedLabels else { return primary }
+        let weight = batch.mixingWeight
+        return primary * weight + crossEntropy(logits, labels: mixed) * (1 - weight)
+    }
+
+    public func step(model: any FeatureMapClassifier, batch: TrainingBatch, random: inout RandomGenerator) -> MethodStepOutput {
+        let transformed = transformInput(batch, random: &random)
+        let logits = logits(model: model, batch: transformed, random: &random)
+        return MethodStepOutput(loss: loss(logits: logits, batch: transformed), logits: logits)
+    }
+
+    public func stateArrays() -> [(String, NamedArray)] { [] }
+    public func loadStateArrays(_ arrays: [String: NamedArray]) throws {}
+}
+
+/// Vanilla CAM training (wsolevaluation's baseline): plain cross-entropy on the logits.
+public final class VanillaCAMTraining: WSOLTrainingMethod {
+    public var name: String { "cam" }
+    public init() {}
+}

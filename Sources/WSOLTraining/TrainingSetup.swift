@@ -1,0 +1,102 @@
+//! Building a run from a config: data, model, optimizer, method, evaluator, manifest.
+import Foundation
+import Logging
+import TensorNN
+import WSOLData
+import WSOLModels
+
+/// The pieces of a run, built from a ``TrainingConfig``.
+public enum TrainingSetup {
+    /// Builds a ``Trainer`` for `config`. Reads metadata (train and, if present, val), checks images'
+    /// headers, builds the backbone and loads `pretrained` weights.
+    /// - Parameter packageVersion: recorded in the manifest.
+    public static func makeTrainer(config: TrainingConfig, packageVersion: String,
+                                   logger: Logger = Logger(label: "wsol.train")) throws -> Trainer {
+        try config.validate()
+        let metadataRoot = config.metadataRoot.isEmpty ? config.dataRoot + "/metadata" : config.metadataRoot
+        let trainDirectory = try WSOLMetadata.locate(metadataRoot: metadataRoot, dataset: config.dataset, split: .train)
+        let train = try WSOLMetadata.read(directory: trainDirectory)
+        let classCount = (train.classLabels.values.max() ?? 0) + 1
+        let loader = try ImageLoader(metadata: train, root: config.dataRoot,
+                                     pipeline: .wsolTrain(resize: config.resizeSize, crop: config.inputSize),
+                                     options: LoaderOptions(batchSize: config.batchSize, shuffle: true, seed: config.seed,
+                                                            dropLast: true, workerCount: config.workers))
+        var splitDirectories = [trainDirectory]
+        var evaluator: SplitEvaluator? = nil
+        if let valDirectory = try? WSOLMetadata.locate(metadataRoot: metadataRoot, dataset: config.dataset, split: .val) {
+            splitDirectories.append(valDirectory)
+            evaluator = try SplitEvaluator(metadata: WSOLMetadata.read(directory: valDirectory), root: config.dataRoot,
+                                           inputSize: config.inputSize, interval: config.camCurveInterval,
+                                           batchSize: config.batchSize, workers: config.workers)
+        } else {
+            logger.warning("no train-fullsup (val) split under \(metadataRoot)/\(config.dataset): no localization metrics per epoch")
+        }
+        let model = try BackboneFactory.build(config: config, classCount: classCount)
+        let optimizer = makeOptimizer(config: config, model: model)
+        let manifest = RunManifest(
+            config: config, seed: config.seed, packageVersion: packageVersion,
+            dataFingerprint: DataFingerprint.compute(splitDirectories: splitDirectories, dataRoot: config.dataRoot),
+            status: "created", metrics: RunMetrics())
+        return try Trainer(config: config, model: model, optimizer: optimizer, method: makeMethod(config.method),
+                           loader: loader, evaluator: evaluator, manifest: manifest, logger: logger)
+    }
+
+    /// The configured method.
+    public static func makeMethod(_ settings: MethodSettings) -> any WSOLTrainingMethod {
+        switch settings.name {
+        case "has": return HideAndSeekTraining(gridSize: settings.hasGridSize, dropRate: settings.hasDropRate)
+        case "cutmix": return CutMixTraining(beta: settings.cutmixBeta, probability: settings.cutmixProbability)
+        case "adl":
+            return AttentionDropoutTraining(dropRate: settings.adlDropRate, threshold: settings.adlThreshold,
+                                            layer: settings.adlLayer.isEmpty ? nil : settings.adlLayer)
+        default: return VanillaCAMTraining()
+        }
+    }
+
+    /// SGD (Nesterov momentum as wsolevaluation) or Adam, with two groups: base rate, and
+    /// `newLayerLearningRateMultiplier` x for the backbone's new layers.
+    public static func makeOptimizer(config: TrainingConfig, model: any FeatureMapClassifier) -> any Optimizer {
+        let isNew = BackboneFactory.newLayerPredicate(config: config)
+        var base: [Parameter] = []
+        var new: [Parameter] = []
+        for (name, parameter) in model.namedParameters() where parameter.isTrainable {
+            if isNew(name) { new.append(parameter) } else { base.append(parameter) }
+        }
+        let groups = [
+            ParameterGroup(parameters: base, learningRate: config.learningRate, weightDecay: config.weightDecay),
+            ParameterGroup(parameters: new, learningRate: config.learningRate * config.newLayerLearningRateMultiplier,
+                           weightDecay: config.weightDecay),
+        ]
+        if config.optimizer == "adam" { return Adam(groups: groups) }
+        return SGD(groups: groups, momentum: config.momentum, nesterov: config.nesterov && config.momentum > 0)
+    }
+}
+
+/// Backbones by name. Until the model zoo is on main this knows `tiny` (``TinyCAMNet``) only.
+public enum BackboneFactory {
+    public static let knownArchitectures = ["tiny"]
+
+    public static func build(config: TrainingConfig, classCount: Int) throws -> any FeatureMapClassifier {
+        guard config.architecture == "tiny" else {
+            throw TrainingConfigError(field: "architecture",
+                                      reason: "'\(config.architecture)' is not available; known: \(knownArchitectures.joined(separator: ", "))")
+        }
+        let model = TinyCAMNet(classCount: classCount, width: config.width, seed: config.seed)
+        if !config.pretrained.isEmpty {
+            let weights = try SafeTensors.read(config.pretrained)
+            // A classifier for another class count is dropped (re-initialised), as wsolevaluation does.
+            let mismatched = Set(weights.names.filter { name in
+                model.namedParameters().first { $0.0 == name }.map { $0.1.value.shape != weights.arrays[name]!.shape } ?? false
+            })
+            try model.loadStateDict(weights, strict: false, ignoring: mismatched)
+        }
+        return model
+    }
+
+    /// Which parameters train at the multiplied rate: `tiny` trains from scratch, so only with
+    /// pretrained weights does its classifier `fc.` count as new.
+    static func newLayerPredicate(config: TrainingConfig) -> (String) -> Bool {
+        let pretrained = !config.pretrained.isEmpty
+        return { name in pretrained && name.hasPrefix("fc.") }
+    }
+}
