@@ -68,8 +68,11 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorNNTests", dependencies: ["TensorNN", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "WSOLModelsTests", dependencies: ["WSOLModels", "TensorTestSupport"]),
-        .testTarget(name: "WSOLLocalizationTests", dependencies: ["WSOLLocalization", "TensorTestSupport"]),
+        // WSOLData only to decode the real photos of the MobileNetV2 golden test.
+        .testTarget(name: "WSOLModelsTests", dependencies: ["WSOLModels", "WSOLData", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "WSOLLocalizationTests", dependencies: ["WSOLLocalization", "TensorTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLEvaluationTests", dependencies: ["WSOLEvaluation", "WSOLData", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"],

@@ -110,6 +110,10 @@ func mapBinary(
 func stridedCopy(from source: UnsafePointer<Float>, strides: [Int], shape: [Int],
                  into destination: UnsafeMutablePointer<Float>) {
     let layout = StridedLayout(shape: shape, strides: [strides])
+    if layout.isBatchedTranspose {
+        transposeBlocks(from: source, layout: layout, into: destination)
+        return
+    }
     let inner = layout.innerExtent, step = layout.innerStrides[0]
     var outIndex = 0
     layout.forEachRun { offsets in
@@ -122,6 +126,38 @@ func stridedCopy(from source: UnsafePointer<Float>, strides: [Int], shape: [Int]
             for i in 0..<inner { target[i] = row[i &* step] }
         }
         outIndex &+= inner
+    }
+}
+
+/// Copies a layout whose last two (coalesced) axes are a transposed matrix — source stride 1 on
+/// the second-to-last axis, a large stride on the last — in small tiles, so that reads and writes
+/// of a tile stay in L1 (a plain strided loop misses cache on every read).
+private func transposeBlocks(from source: UnsafePointer<Float>, layout: StridedLayout,
+                             into destination: UnsafeMutablePointer<Float>) {
+    let extents = layout.extents, strides = layout.operandStrides[0]
+    let rank = extents.count
+    let rows = extents[rank - 2], columns = extents[rank - 1], columnStride = strides[rank - 1]
+    let batch = ShapeMath.count(Array(extents[..<(rank - 2)]))
+    for index in 0..<batch {
+        var remainder = index, offset = 0
+        for axis in stride(from: rank - 3, through: 0, by: -1) {
+            offset &+= (remainder % extents[axis]) &* strides[axis]
+            remainder /= extents[axis]
+        }
+        let from = source + offset, to = destination + index &* rows &* columns
+        // Strips of 16 columns (one 64-byte line of output per row), walked down all rows in
+        // blocks of 8: each block writes 8 full output lines and consumes source lines in order.
+        // Taller tiles thrash L1 when the row pitch is a power of two (8 KiB apart = same set).
+        for columnStart in stride(from: 0, to: columns, by: 16) {
+            let columnEnd = Swift.min(columnStart + 16, columns)
+            for rowStart in stride(from: 0, to: rows, by: 8) {
+                let rowEnd = Swift.min(rowStart + 8, rows)
+                for row in rowStart..<rowEnd {
+                    let target = to + row &* columns
+                    for column in columnStart..<columnEnd { target[column] = from[row &+ column &* columnStride] }
+                }
+            }
+        }
     }
 }
 
@@ -156,6 +192,13 @@ struct StridedLayout {
     }
 
     var innerExtent: Int { extents[extents.count - 1] }
+
+    /// One operand whose last two axes read as a transposed matrix big enough to tile.
+    var isBatchedTranspose: Bool {
+        let rank = extents.count, strides = operandStrides[0]
+        return operandStrides.count == 1 && rank >= 2 && strides[rank - 2] == 1 && strides[rank - 1] > 1
+            && extents[rank - 2] >= 8 && extents[rank - 1] >= 8
+    }
     var innerStrides: [Int] { operandStrides.map { $0[$0.count - 1] } }
 
     /// Calls `body` with each operand's offset at the start of every innermost run, in order.

@@ -24,6 +24,7 @@ extension Tensor {
         mapUnary(x, recording: .negate(x)) { -$0 }
     }
 
+    /// `a + b` with a scalar operand (a constant: it gets no gradient). Likewise `-`, `*`, `/`.
     public static func + (a: Tensor, b: Float) -> Tensor { a + .constant(b) }
     public static func + (a: Float, b: Tensor) -> Tensor { .constant(a) + b }
     public static func - (a: Tensor, b: Float) -> Tensor { a - .constant(b) }
@@ -97,6 +98,7 @@ public func select(_ condition: Tensor, _ onTrue: Tensor, _ onFalse: Tensor) -> 
 // MARK: - Comparisons (constant masks: 1 where true, 0 where false; no gradient)
 
 extension Tensor {
+    /// `1` where `a > b` elementwise (broadcasting), else `0`; likewise `.<`, `.>=`, `.<=`, `.==`.
     public static func .> (a: Tensor, b: Tensor) -> Tensor { compare(a, b) { $0 > $1 } }
     public static func .< (a: Tensor, b: Tensor) -> Tensor { compare(a, b) { $0 < $1 } }
     public static func .>= (a: Tensor, b: Tensor) -> Tensor { compare(a, b) { $0 >= $1 } }
@@ -110,6 +112,7 @@ extension Tensor {
 
     private static func compare(_ a: Tensor, _ b: Tensor, _ test: (Float, Float) -> Bool) -> Tensor {
         withNoGrad {
+            // Under withNoGrad the recording autoclosure is never evaluated: masks have no op.
             mapBinary(a, b, name: "compare", recording: .add(a, b)) { test($0, $1) ? 1 : 0 }.markedConstant()
         }
     }

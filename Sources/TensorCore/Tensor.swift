@@ -44,6 +44,28 @@ public struct Tensor: Sendable {
         self.init(shape: shape, storage: storage, op: nil)
     }
 
+    /// A tensor of `shape` whose elements `fill` writes, row-major, without an intermediate array
+    /// (data loaders, checkpoint readers). `fill` must write all `count` elements; the buffer
+    /// starts with unspecified values.
+    ///
+    /// ```swift
+    /// let image = Tensor(shape: [3, h, w]) { pixels in decode(into: pixels) }
+    /// ```
+    public init(shape: [Int], initializingWith fill: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor(shape:initializingWith:): negative extent in \(shape)")
+        let count = ShapeMath.count(shape)
+        let storage = TensorStorage(uninitializedCount: count)
+        try fill(UnsafeMutableBufferPointer(start: storage.buffer.baseAddress, count: count))
+        self.init(shape: shape, storage: storage, op: nil)
+    }
+
+    /// A tensor of `shape` holding a copy of `scalars` (row-major, exactly `count` elements).
+    public init(shape: [Int], copying scalars: UnsafeBufferPointer<Float>) {
+        precondition(ShapeMath.count(shape) == scalars.count && shape.allSatisfy { $0 >= 0 },
+                     "Tensor(shape:copying:): \(scalars.count) scalars for shape \(shape)")
+        self.init(shape: shape, storage: TensorStorage(copying: scalars), op: nil)
+    }
+
     /// A tensor of `shape` with every element equal to `value`.
     public init(repeating value: Float, shape: [Int]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor(repeating:shape:): negative extent in \(shape)")

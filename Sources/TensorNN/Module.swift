@@ -6,13 +6,17 @@ import TensorCore
 /// A class so that optimizers and modules share one value: an optimizer step replaces `value`
 /// and the module sees the new weights. Names come from the owning module tree, torchvision-style.
 public final class Parameter {
-    /// The current value.
-    public var value: Tensor
+    /// The current value. Trainable values are marked `requiringGradient()` whenever they are set,
+    /// so `loss.backward()` differentiates the weights only (not, e.g., the input images, whose
+    /// gradient would cost the first convolution's slowest pass).
+    public var value: Tensor {
+        didSet { if isTrainable && !value.requiresGradient { value = value.requiringGradient() } }
+    }
     /// False for buffers (running statistics, counters): saved and loaded, never optimized.
     public let isTrainable: Bool
 
     public init(_ value: Tensor, trainable: Bool = true) {
-        self.value = value
+        self.value = trainable ? value.requiringGradient() : value
         self.isTrainable = trainable
     }
 }

@@ -10,6 +10,8 @@ struct BenchCommand: ParsableCommand {
             // Keep one subcommand per line (merges stay trivial).
             BenchDataCommand.self,
             BenchEvaluateCommand.self,
+            BenchLocalizeCommand.self,
+            BenchEngineCommand.self,
         ]
     )
 }

@@ -20,6 +20,8 @@ struct BenchEvaluateCommand: ParsableCommand {
     @Option(help: "Distinct synthetic maps generated (cycled over the images).") var distinctMaps: Int = 256
     @Option(help: "Timed repeats; the median is reported.") var repeats: Int = 3
     @Option(help: "Random seed.") var seed: UInt64 = 2026
+    @Option(help: "Amplitude of the uniform noise added before normalisation (0 = smooth maps, few holes).")
+    var noise: Double = 0.02
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -30,7 +32,7 @@ struct BenchEvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pool = SyntheticScoreMaps(count: distinctMaps, size: size, seed: seed)
+        let pool = SyntheticScoreMaps(count: distinctMaps, size: size, seed: seed, noise: noise)
         let configuration = v1 ? BoxAccuracyConfiguration.version1(interval: interval)
             : BoxAccuracyConfiguration(interval: interval)
         var timings: [Double] = []
@@ -47,7 +49,7 @@ struct BenchEvaluateCommand: ParsableCommand {
             ("numImages", .integer(images)), ("seconds", .number(seconds)),
             ("imagesPerSecond", .number(Double(images) / seconds)),
             ("metric", .string(v1 ? "MaxBoxAcc" : "MaxBoxAccV2")), ("value", .number(score)),
-            ("interval", .number(interval)), ("size", .integer(size)),
+            ("interval", .number(interval)), ("size", .integer(size)), ("noise", .number(noise)),
             ("cores", .integer(ProcessInfo.processInfo.activeProcessorCount)), ("repeats", .integer(repeats)),
         ])
         if json {
@@ -64,6 +66,7 @@ struct BenchEvaluateCommand: ParsableCommand {
                 let map = QuantizedScoreMap(pool.maps[index % pool.maps.count])
                 accumulator.accumulate(map, groundTruth: [pool.boxes[index % pool.boxes.count]])
             }
+            accumulator.releaseScratchMemory()
             return accumulator
         }
         var total = BoxAccuracyAccumulator(configuration: configuration)
@@ -72,13 +75,13 @@ struct BenchEvaluateCommand: ParsableCommand {
     }
 }
 
-/// Seeded smooth score maps (1-3 Gaussian blobs plus mild noise, min-max normalised) and a
+/// Seeded score maps (1-3 Gaussian blobs plus uniform noise, min-max normalised) and a
 /// ground-truth box per map near its main blob.
 struct SyntheticScoreMaps: Sendable {
     var maps: [ScoreMap] = []
     var boxes: [Box] = []
 
-    init(count: Int, size: Int, seed: UInt64) {
+    init(count: Int, size: Int, seed: UInt64, noise: Double) {
         var state = seed
         func uniform() -> Double {  // SplitMix64 -> [0, 1)
             state &+= 0x9E37_79B9_7F4A_7C15
@@ -108,7 +111,7 @@ struct SyntheticScoreMaps: Sendable {
                     }
                 }
             }
-            for index in values.indices { values[index] += Float(0.02 * uniform()) }
+            for index in values.indices { values[index] += Float(noise * uniform()) }
             maps.append(ScoreMap(width: size, height: size, values: values).minMaxNormalized())
             boxes.append(mainBox)
         }

@@ -74,6 +74,7 @@ func accumulateSplit(_ truth: SplitGroundTruth, maps: ScoreMapSource, plan: Metr
         for index in range {
             try accumulateImage(index, truth: truth, maps: maps, plan: plan, into: &accumulators)
         }
+        accumulators.box?.releaseScratchMemory()  // chunks wait for the merge: keep only counters
         return accumulators
     }
     var total = SplitAccumulators(plan: plan)

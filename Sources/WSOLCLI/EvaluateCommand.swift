@@ -9,7 +9,7 @@ import WSOLLocalization
 enum BoxVersion: String, EnumerableFlag, Sendable {
     case boxV2, boxV1
     static func help(for value: BoxVersion) -> ArgumentHelp? {
-        value == .boxV2 ? "MaxBoxAccV2: all contours, IoU 30,50,70 by default (default)."
+        value == .boxV2 ? "MaxBoxAccV2: all contours, IoU 30,50,70 by default."
             : "MaxBoxAcc (V1): the largest contour, IoU 50 by default."
     }
 }

@@ -16,6 +16,7 @@ public struct WSOLCommand: ParsableCommand {
             EvaluateCommand.self,
             ImportCommand.self,
             SynthCommand.self,
+            LocalizeCommand.self,
             TrainCommand.self,
         ]
     )

@@ -112,6 +112,12 @@ public struct BoxAccuracyAccumulator: Sendable {
         return levels.map { levelScores[$0] }
     }
 
+    /// Frees the box-extraction scratch memory (about 40 bytes per pixel of the last map); call it
+    /// before keeping many accumulators alive, e.g. one per parallel chunk awaiting a merge.
+    public mutating func releaseScratchMemory() {
+        sweep = LevelSweep()
+    }
+
     /// Adds the counters of another accumulator with the same configuration (parallel evaluation).
     public mutating func merge(_ other: BoxAccuracyAccumulator) {
         precondition(other.configuration == configuration, "BoxAccuracyAccumulator.merge: configurations differ")

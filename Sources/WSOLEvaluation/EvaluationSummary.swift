@@ -30,9 +30,6 @@ public struct EvaluationSummary: Sendable {
         return box.thresholds[box.sharedBestThresholdIndex]
     }
 
-    /// Number of images evaluated.
-    public var imageCount: Int { box?.imageCount ?? 0 }
-
     /// The summary object. Keys: `numImages`, `MaxBoxAcc` (by IoU percent), `MaxBoxAccV2` (V2),
     /// `bestThresholds`, `GTKnownLoc`/`Top1Loc`/`Top5Loc`/`Top1Cls`/`Top5Cls` (with predictions),
     /// `PxAP`, `PIoU`, `IoUCurve` (with masks), `calibration`, `operatingThreshold`, `config`.

@@ -46,6 +46,16 @@ import TensorTestSupport
         #expect(z.isRecorded)
     }
 
+    @Test func withGradReenablesRecordingInsideNoGrad() {
+        // Grad-CAM inside an evaluation loop: d(sum(x²))/dx = 2x even under an outer withNoGrad.
+        let x = Tensor(shape: [2], scalars: [1, 3])
+        let gradient = withNoGrad {
+            withGrad { gradients(of: (x * x).sum(), wrt: [x])[0] }
+        }
+        #expect(gradient.scalars == [2, 6])
+        #expect(withNoGrad { withGrad { GradientRecording.isEnabled } })
+    }
+
     @Test func backwardReturnsLeafGradients() {
         // y = sum(w·x + b): dy/dw = x, dy/db = 1 per element.
         let w = Tensor(shape: [2], scalars: [3, 4]), x = Tensor(shape: [2], scalars: [5, 6]), b = Tensor(1)

@@ -29,6 +29,22 @@ import TensorTestSupport
         #expect(nchw.permuted([0, 2, 3, 1]).scalars == [1, 10, 2, 20])
     }
 
+    @Test func largePermutesTakeTheTiledPathCorrectly() {
+        // NCHW [2, 3, 20, 17] -> NHWC: out[n, y, x, c] = in[n, c, y, x], checked element by element.
+        let (n, c, h, w) = (2, 3, 20, 17)
+        let x = Tensor(shape: [n, c, h, w], scalars: (0..<(n * c * h * w)).map(Float.init))
+        let nhwc = x.permuted([0, 2, 3, 1]).scalars
+        var expected: [Float] = []
+        for b in 0..<n { for y in 0..<h { for col in 0..<w { for ch in 0..<c {
+            expected.append(Float(((b * c + ch) * h + y) * w + col))
+        } } } }
+        #expect(nhwc == expected)
+        // A 40 x 50 matrix transpose: out[j, i] = in[i, j] = i·50 + j.
+        let m = Tensor(shape: [40, 50], scalars: (0..<2000).map(Float.init)).transposed().scalars
+        #expect(m == (0..<50).flatMap { j in (0..<40).map { i in Float(i * 50 + j) } })
+        checkGradients({ $0[0].permuted([0, 2, 3, 1]) }, at: [testTensor([1, 9, 8, 10], seed: 18)])
+    }
+
     @Test func broadcastRepeatsAlongUnitAxes() {
         let column = Tensor(shape: [2, 1], scalars: [1, 2])
         #expect(column.broadcast(to: [2, 3]).scalars == [1, 1, 1, 2, 2, 2])

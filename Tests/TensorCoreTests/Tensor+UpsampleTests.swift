@@ -34,7 +34,7 @@ struct UpsampleFixtureCase: Decodable, Sendable, CustomTestStringConvertible {
 
 @Suite struct UpsampleTests {
     @Test func fixturesArePresent() {
-        #expect(UpsampleFixtureCase.load().count == 15)
+        #expect(UpsampleFixtureCase.load().count == 18)
     }
 
     @Test(arguments: UpsampleFixtureCase.load())

@@ -64,6 +64,17 @@ import TensorTestSupport
         #expect(Tensor.oneHot([2, 0], classCount: 3).scalars == [0, 0, 1, 1, 0, 0])
     }
 
+    @Test func initialisersFromBuffersCopyOrFillInPlace() {
+        let filled = Tensor(shape: [2, 2]) { buffer in
+            for index in buffer.indices { buffer[index] = Float(index * 10) }
+        }
+        #expect(filled.scalars == [0, 10, 20, 30])
+        let source: [Float] = [1, 2, 3]
+        let copied = source.withUnsafeBufferPointer { Tensor(shape: [3], copying: $0) }
+        #expect(copied.scalars == [1, 2, 3])
+        #expect(copied.withUnsafeBufferPointer { $0.baseAddress } != source.withUnsafeBufferPointer { $0.baseAddress })
+    }
+
     @Test func descriptionShowsShapeAndValues() {
         let text = Tensor(shape: [2], scalars: [1, 2]).description
         #expect(text.contains("[2]"))

@@ -156,8 +156,9 @@ extension Conv2dGeometry: CustomTestStringConvertible {
 @Suite struct DNNLDegenerateShapeTests {
     @Test func emptyBatchGivesZeroWeightGradients() {
         // Batch 0: there is nothing to sum, so dW = 0 and db = 0 (and no oneDNN primitive is built).
-        let g = Conv2dGeometry(batch: 0, inputChannels: 2, inputHeight: 4, inputWidth: 4, outputChannels: 3,
-                               kernelHeight: 3, kernelWidth: 3)
+        let g = Conv2dGeometry(
+            batch: 0, inputChannels: 2, inputHeight: 4, inputWidth: 4, outputChannels: 3,
+            kernelHeight: 3, kernelWidth: 3)
         let (dw, db) = outputs(g.weightCount, g.outputChannels) {
             DNNLKernels().conv2dBackwardWeights(g, input: [], outputGradient: [], weightGradient: $0, biasGradient: $1)
         }
@@ -167,8 +168,11 @@ extension Conv2dGeometry: CustomTestStringConvertible {
 
     @Test func emptyBatchNormIsANoOp() {
         let g = BatchNormGeometry(batch: 0, channels: 2, spatial: 4)
-        let y = output(0) { DNNLKernels().batchNormForwardInference(g, input: [], scale: [1, 1], shift: [0, 0],
-                                                                    mean: [0, 0], variance: [1, 1], output: $0) }
+        let y = output(0) {
+            DNNLKernels().batchNormForwardInference(
+                g, input: [], scale: [1, 1], shift: [0, 0],
+                mean: [0, 0], variance: [1, 1], output: $0)
+        }
         #expect(y.isEmpty)
     }
 }
@@ -177,11 +181,13 @@ extension Conv2dGeometry: CustomTestStringConvertible {
     @Test func kernelLargerThanPaddedInputStops() async {
         // 5x5 kernel on a 3x3 image without padding: output size (3 - 5) / 1 + 1 = -1, a caller bug.
         await #expect(processExitsWith: .failure) {
-            let g = Conv2dGeometry(batch: 1, inputChannels: 1, inputHeight: 3, inputWidth: 3, outputChannels: 1,
-                                   kernelHeight: 5, kernelWidth: 5)
+            let g = Conv2dGeometry(
+                batch: 1, inputChannels: 1, inputHeight: 3, inputWidth: 3, outputChannels: 1,
+                kernelHeight: 5, kernelWidth: 5)
             var y = [Float](repeating: 0, count: 1)
-            DNNLKernels().conv2dForward(g, input: [Float](repeating: 0, count: 9),
-                                        weight: [Float](repeating: 0, count: 25), bias: nil, output: &y)
+            DNNLKernels().conv2dForward(
+                g, input: [Float](repeating: 0, count: 9),
+                weight: [Float](repeating: 0, count: 25), bias: nil, output: &y)
         }
     }
 }

@@ -1,6 +1,6 @@
 import Synchronization
-import Testing
 import TensorKernels
+import Testing
 
 @Suite struct ParallelTests {
     /// Collects the ranges `parallelChunks` hands out, from any thread.

@@ -101,3 +101,19 @@ import TensorTestSupport
         #expect(layer(x).scalars == x.scalars)
     }
 }
+
+@Suite struct ParameterGradientTests {
+    @Test func backwardDifferentiatesTrainableParametersNotInputs() {
+        var generator = RandomGenerator(seed: 2)
+        let layer = Linear(inFeatures: 3, outFeatures: 2, using: &generator)
+        let input = Tensor.randomNormal(shape: [4, 3], seed: 9)
+        let store = layer(input).sum().backward()
+        #expect(store[layer.weight.value] != nil)
+        #expect(store[layer.bias!.value] != nil)
+        #expect(store[input] == nil, "inputs are not differentiated when parameters are marked")
+        // After an optimizer-style replacement the new value is still marked.
+        layer.weight.value = layer.weight.value * 2
+        #expect(layer.weight.value.requiresGradient)
+        #expect(!BatchNorm2d(2).runningMean.value.requiresGradient, "buffers stay unmarked")
+    }
+}

@@ -73,6 +73,8 @@ private func backpropagate(from output: Tensor, seed: Tensor?, isTarget: (Tensor
             guard let op = node.op else { continue }
             let parents = op.parents
             let needs = parents.map { needed.contains($0.id) }
+            // A target whose inputs lead to no other target: stop here (no wasted rule).
+            guard needs.contains(true) else { continue }
             let parentGradients = backward(op, output: node, gradient: gradient, needs: needs)
             for (index, parent) in parents.enumerated() where needs[index] {
                 guard let contribution = parentGradients[index] else { continue }

@@ -27,3 +27,9 @@ public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
 public func withNoGrad<R>(_ body: () async throws -> R) async rethrows -> R {
     try await GradientRecording.$isDisabled.withValue(true, operation: body)
 }
+
+/// Runs `body` with gradient recording on, even inside an enclosing `withNoGrad` (e.g. a
+/// gradient-based CAM method called from an evaluation loop that runs without gradients).
+public func withGrad<R>(_ body: () throws -> R) rethrows -> R {
+    try GradientRecording.$isDisabled.withValue(false, operation: body)
+}

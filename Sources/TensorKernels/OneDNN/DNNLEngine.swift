@@ -161,5 +161,13 @@ final class DNNLPrimitiveDescriptor {
 
     func makePrimitive() -> DNNLPrimitive { DNNLPrimitive(handle, name) }
 
+    /// oneDNN's name of the chosen implementation, e.g. `jit:avx512_core` or `simple_nchw:any`.
+    var implementationName: String {
+        var name: UnsafePointer<CChar>?
+        checkDNNL(
+            dnnl_primitive_desc_query(handle, dnnl_query_impl_info_str, 0, &name), "query impl_info_str(\(self.name))")
+        return name.map { String(cString: $0) } ?? ""
+    }
+
     deinit { dnnl_primitive_desc_destroy(handle) }
 }

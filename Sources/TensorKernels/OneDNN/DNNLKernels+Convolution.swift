@@ -32,11 +32,12 @@ struct ConvolutionShape {
     ///   poor); fwd 12 vs 20 and bwd-weights 13 vs 28 stay blocked.
     /// - 3x3 (64@56, 256@14, 512@14): blocked wins or ties (e.g. 64@56: 9.2/9.3/12.1 vs 12.3/16.9/24.5).
     static func prefersPlainLayout(_ g: Conv2dGeometry, _ pass: ConvolutionPass) -> Bool {
-        let largePointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideHeight == 1
+        let largePointwise =
+            g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideHeight == 1
             && g.strideWidth == 1 && g.inputHeight * g.inputWidth >= 28 * 28
         switch pass {
         case .forward, .backwardWeights: return largePointwise
-        case .backwardData: return largePointwise || g.inputChannels / g.groups < 8
+        case .backwardData: return largePointwise || (g.groups == 1 && g.inputChannels < 8)
         }
     }
 
@@ -242,7 +243,7 @@ extension DNNLKernels {
     /// False for shapes oneDNN cannot describe (a zero dimension), which the reference handles
     /// trivially; a negative output size is a caller bug and stops here with the geometry.
     static func isNonEmpty(_ g: Conv2dGeometry) -> Bool {
-        precondition(g.outputHeight >= 0 && g.outputWidth >= 0, "conv2d: kernel larger than padded input in \(g)")
+        g.checkValid()
         return g.inputCount > 0 && g.outputCount > 0 && g.weightCount > 0
     }
 

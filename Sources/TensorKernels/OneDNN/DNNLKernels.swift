@@ -55,6 +55,7 @@ final class DNNLCaches: Sendable {
     let convolutionForward = PrimitiveCache<ConvolutionKey, ConvolutionForwardPlan>()
     let convolutionBackwardData = PrimitiveCache<Conv2dGeometry, ConvolutionBackwardDataPlan>()
     let convolutionBackwardWeights = PrimitiveCache<ConvolutionKey, ConvolutionBackwardWeightsPlan>()
+    let poolingRoute = PrimitiveCache<Pool2dGeometry, PoolingRoute>()
     let poolingForward = PrimitiveCache<Pool2dGeometry, PoolingForwardPlan>()
     let poolingBackward = PrimitiveCache<Pool2dGeometry, PoolingBackwardPlan>()
     let batchNorm = PrimitiveCache<BatchNormKey, PlainPlan>()

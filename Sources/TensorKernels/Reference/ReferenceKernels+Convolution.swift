@@ -11,6 +11,7 @@ extension ReferenceKernels {
         _ geometry: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
     ) {
+        geometry.checkValid()
         let g = geometry
         let shape = ConvIndexing(g)
         let input = SendablePointer(input)
@@ -50,6 +51,7 @@ extension ReferenceKernels {
         _ geometry: Conv2dGeometry, outputGradient: UnsafePointer<Float>,
         weight: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>
     ) {
+        geometry.checkValid()
         let g = geometry
         let shape = ConvIndexing(g)
         let outputGradient = SendablePointer(outputGradient)
@@ -93,6 +95,7 @@ extension ReferenceKernels {
         _ geometry: Conv2dGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?
     ) {
+        geometry.checkValid()
         let g = geometry
         let shape = ConvIndexing(g)
         let input = SendablePointer(input)

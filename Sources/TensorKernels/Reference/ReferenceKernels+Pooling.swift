@@ -10,6 +10,7 @@ extension ReferenceKernels {
     public func pool2dForward(
         _ geometry: Pool2dGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
+        geometry.checkValid()
         let g = geometry
         let inputPlane = g.inputHeight * g.inputWidth
         let outputPlane = g.outputHeight * g.outputWidth
@@ -36,6 +37,7 @@ extension ReferenceKernels {
         _ geometry: Pool2dGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>
     ) {
+        geometry.checkValid()
         let g = geometry
         let inputPlane = g.inputHeight * g.inputWidth
         let outputPlane = g.outputHeight * g.outputWidth

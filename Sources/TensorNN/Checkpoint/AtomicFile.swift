@@ -6,7 +6,11 @@ import Foundation
 /// POSIX file systems when both paths are on one file system, hence the same directory).
 public enum AtomicFile {
     /// Writes `bytes` to `path` atomically. Throws ``FileWriteError`` naming the path on failure.
-    public static func write(_ bytes: some Collection<UInt8>, to path: String) throws {
+    ///
+    /// A killed process leaves the old file or the new one either way. `durable` also flushes the
+    /// data to disk before the rename, so the new file survives a power loss (checkpoints); outputs
+    /// that can be regenerated (images, metadata) skip that cost.
+    public static func write(_ bytes: some Collection<UInt8>, to path: String, durable: Bool = true) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         let temporary = directory + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -28,7 +32,7 @@ public enum AtomicFile {
                 offset += written
             }
         }
-        if failure == nil && fsync(descriptor) != 0 { failure = "fsync failed: \(errnoText())" }
+        if failure == nil && durable && fsync(descriptor) != 0 { failure = "fsync failed: \(errnoText())" }
         close(descriptor)
         if failure == nil && rename(temporary, path) != 0 { failure = "rename failed: \(errnoText())" }
         if let failure {
@@ -38,8 +42,8 @@ public enum AtomicFile {
     }
 
     /// Writes UTF-8 text atomically.
-    public static func write(text: String, to path: String) throws {
-        try write(Array(text.utf8), to: path)
+    public static func write(text: String, to path: String, durable: Bool = true) throws {
+        try write(Array(text.utf8), to: path, durable: durable)
     }
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }

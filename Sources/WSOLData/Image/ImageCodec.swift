@@ -1,5 +1,6 @@
 //! Image files: decode JPEG/PNG, encode PNG/JPEG through libjpeg-turbo and libpng.
 import Foundation
+import TensorNN
 
 /// Why an image file could not be read or written. Every case names the file.
 public struct ImageError: Error, CustomStringConvertible, Sendable {
@@ -157,19 +158,12 @@ public enum ImageCodec {
         return data
     }
 
-    /// Writes `bytes` to a temporary file in the destination's directory, then renames it over
-    /// `path`, so readers never see a half-written image.
+    /// Writes `bytes` atomically (``AtomicFile``), so readers never see a half-written image.
     static func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        let temporaryPath = directory + "/.\(url.lastPathComponent).tmp-\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: temporaryPath, contents: Data(bytes)) else {
-            throw ImageError(path: path, reason: "cannot create a file in \(directory)")
-        }
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-            throw ImageError(path: path, reason: "cannot move the written file into place (\(reason))")
+        do {
+            try AtomicFile.write(bytes, to: path, durable: false)
+        } catch let failure as FileWriteError {
+            throw ImageError(path: path, reason: failure.reason)
         }
     }
 

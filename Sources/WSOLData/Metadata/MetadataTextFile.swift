@@ -1,5 +1,6 @@
 //! Line and field parsing shared by the metadata readers: comma-separated records, no header.
 import Foundation
+import TensorNN
 
 /// One non-empty line of a metadata file, split at commas.
 struct MetadataRecord {
@@ -103,25 +104,13 @@ struct MetadataTextFile {
     }
 }
 
-/// Writes files atomically: the bytes go to a temporary file in the destination's directory, which
-/// is then renamed over the destination, so readers never see a half-written file.
+/// Writes metadata files atomically (``AtomicFile``), so readers never see a half-written file.
 enum MetadataFileWriter {
     static func writeAtomically(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
-            try Data(text.utf8).write(to: temporary)
-            // POSIX rename replaces the destination atomically within one file system.
-            guard rename(temporary.path, path) == 0 else {
-                throw MetadataError(path: path, reason: "cannot rename temporary file (errno \(errno))")
-            }
-        } catch let error as MetadataError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw MetadataError(path: path, reason: "cannot write file (\(error.localizedDescription))")
+            try AtomicFile.write(text: text, to: path, durable: false)
+        } catch let failure as FileWriteError {
+            throw MetadataError(path: path, reason: failure.reason)
         }
     }
 

@@ -1,46 +1,29 @@
-//! The explicit, seeded random source of the data pipeline (no global state).
+//! The explicit, seeded random source of the data pipeline (no global state): TensorCore's
+//! `RandomGenerator` (xoshiro256** seeded through SplitMix64), plus the draws the pipeline needs.
+import TensorCore
 
-/// xoshiro256** seeded through SplitMix64: fast, 2^256 - 1 period, and identical on every
-/// platform, so the same seed gives the same augmentations everywhere.
-///
-/// The loader derives one generator per (seed, epoch, sample) with `init(seed:stream:)`, so an
-/// image's augmentation does not depend on which worker thread handled it or when.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: (UInt64, UInt64, UInt64, UInt64)
+/// The data pipeline's generator is the engine's: one algorithm, one stream per seed, identical on
+/// every platform, so the same seed gives the same augmentations everywhere.
+public typealias SeededRandom = RandomGenerator
 
-    /// A generator for `seed`.
-    public init(seed: UInt64) {
-        var mixer = seed
-        state = (Self.splitMix(&mixer), Self.splitMix(&mixer), Self.splitMix(&mixer), Self.splitMix(&mixer))
-    }
-
+extension RandomGenerator {
     /// An independent generator for sub-stream `stream` of `seed` (e.g. one per sample), obtained
-    /// by hashing the pair: nearby streams give unrelated sequences.
+    /// by hashing the pair: nearby streams give unrelated sequences. The loader derives one per
+    /// (seed, epoch, sample), so an image's augmentation does not depend on which worker thread
+    /// handled it or when.
     public init(seed: UInt64, stream: UInt64) {
         var mixer = seed ^ 0x6A09_E667_F3BC_C908
-        let first = Self.splitMix(&mixer)
+        let first = Self.splitMixStep(&mixer)
         var combined = first ^ (stream &* 0x9E37_79B9_7F4A_7C15)
-        self.init(seed: Self.splitMix(&combined))
+        self.init(seed: Self.splitMixStep(&combined))
     }
 
-    private static func splitMix(_ value: inout UInt64) -> UInt64 {
+    private static func splitMixStep(_ value: inout UInt64) -> UInt64 {
         value &+= 0x9E37_79B9_7F4A_7C15
         var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-
-    public mutating func next() -> UInt64 {
-        let result = ((state.1 &* 5) << 7 | (state.1 &* 5) >> 57) &* 9
-        let shifted = state.1 << 17
-        state.2 ^= state.0
-        state.3 ^= state.1
-        state.1 ^= state.2
-        state.0 ^= state.3
-        state.2 ^= shifted
-        state.3 = state.3 << 45 | state.3 >> 19
-        return result
     }
 
     /// Uniform in `[low, high)` with 53 random bits.

@@ -24,12 +24,17 @@ struct SweepPass {
 
     // MARK: Foreground (outer borders), levels descending.
 
+    /// Scores outer borders at every requested level (descending) and returns, per level, whether
+    /// the foreground has a hole there (components minus the Euler number, V2 only).
     mutating func foregroundPass(requested: [Bool], selection: ContourSelection, scores: inout [Double],
-                                 score: (Box) -> Double) {
+                                 score: (Box) -> Double) -> [Bool] {
         heap.removeAll(); liveRoots.removeAll(keepingCapacity: true)
         let forest = self.forest
         var nextBucket = 255
         var unscoredEnd = bucketStart[256]  // slots added since the last evaluation end here
+        var hasHoles = [Bool](repeating: false, count: 256)
+        var components = 0, eulerTimesFour = 0
+        let eulerDelta = EulerQuads.deltaTimesFour
         for level in stride(from: 255, through: 0, by: -1) where requested[level] {
             // Foreground at `level` is every pixel whose level is strictly greater.
             if nextBucket > level {
@@ -37,10 +42,16 @@ struct SweepPass {
                 if selection == .largest {
                     for slot in slots { addTrackingRoots(Int(order[slot])) }
                 } else {
-                    for slot in slots { forest.addEightConnected(Int(order[slot])) { _ in } }
+                    for slot in slots {
+                        let added = forest.addEightConnected(Int(order[slot])) { _ in components -= 1 }
+                        if added & UnionFindForest.newComponentFlag != 0 { components += 1 }
+                        eulerTimesFour += eulerDelta[added & 255]
+                    }
                 }
                 nextBucket = level
             }
+            // Euler number = components - holes (4E tracked to stay in integers).
+            hasHoles[level] = selection == .all && components * 4 != eulerTimesFour
             if bucketStart[256] == bucketStart[level + 1] {
                 scores[level] = score(.zero)  // nothing above the threshold: no contour at all
             } else if selection == .all {
@@ -50,14 +61,17 @@ struct SweepPass {
                 scores[level] = score(forest.outerBox(largestContourRoot(thresholdLevel: level)))
             }
         }
+        return hasHoles
     }
 
     /// V1: adds a pixel and keeps `liveRoots` (every current component) up to date.
     private mutating func addTrackingRoots(_ pixel: Int) {
-        livePosition[pixel] = Int32(liveRoots.count)
-        liveRoots.append(Int32(pixel))
         let forest = self.forest  // a copy of the pointers, so the closure may mutate self
-        forest.addEightConnected(pixel) { removeLiveRoot($0) }
+        let added = forest.addEightConnected(pixel) { removeLiveRoot($0) }
+        if added & UnionFindForest.newComponentFlag != 0 {
+            livePosition[pixel] = Int32(liveRoots.count)
+            liveRoots.append(Int32(pixel))
+        }
     }
 
     private mutating func removeLiveRoot(_ root: Int) {
@@ -106,13 +120,16 @@ struct SweepPass {
 
     // MARK: Holes, levels ascending.
 
-    mutating func holePass(forest holeForest: UnionFindForest, requested: [Bool], scores: inout [Double],
+    /// Scores hole borders (levels ascending) at the levels in `holeLevels`, stopping after the
+    /// last one: on smooth maps holes are rare and most of the background pass is skipped.
+    mutating func holePass(forest holeForest: UnionFindForest, holeLevels: [Bool], scores: inout [Double],
                            score: (Box) -> Double) {
+        guard let lastLevel = holeLevels.lastIndex(of: true) else { return }
         forest = holeForest
         heap.removeAll()
         var nextBucket = 0
         var unscoredStart = 0
-        for level in 0...255 where requested[level] {
+        for level in 0...lastLevel where holeLevels[level] {
             // Background at `level` is every pixel whose level is at most `level`.
             if nextBucket <= level {
                 for slot in bucketStart[nextBucket]..<bucketStart[level + 1] { holeForest.addFourConnected(Int(order[slot])) }

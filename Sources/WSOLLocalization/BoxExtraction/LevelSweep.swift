@@ -7,7 +7,8 @@
 /// `{level > L}` only grows as `L` falls. Pixels are added in descending level order into a
 /// union-find forest (8-connectivity) that tracks each component's extent, so outer-border boxes
 /// at every level cost one pass over the pixels. Holes (4-connected background components not
-/// touching the edge) grow as `L` rises, so a second, ascending pass builds them the same way.
+/// touching the edge) grow as `L` rises, so a second, ascending pass builds them the same way, up
+/// to the last level whose foreground has a hole at all (known from the Euler number, ``EulerQuads``).
 /// Only components touched since the previous level are re-scored; a lazy max-heap gives the
 /// best score. V1 traces borders (polygon area) only for components whose extent could hold the
 /// largest area.
@@ -55,10 +56,11 @@ public struct LevelSweep: Sendable {
                 var pass = SweepPass(forest: forest, levels: levels, order: order, bucketStart: bucketStart,
                                      livePosition: livePosition)
                 swap(&pass.heap, &heap); swap(&pass.liveRoots, &liveRoots)
-                pass.foregroundPass(requested: requested, selection: selection, scores: &scores, score: score)
+                let holeLevels = pass.foregroundPass(requested: requested, selection: selection, scores: &scores,
+                                                     score: score)
                 if selection == .all {
                     let holeForest = UnionFindForest(memory: base, width: map.width, height: map.height)
-                    pass.holePass(forest: holeForest, requested: requested, scores: &scores, score: score)
+                    pass.holePass(forest: holeForest, holeLevels: holeLevels, scores: &scores, score: score)
                 }
                 swap(&pass.heap, &heap); swap(&pass.liveRoots, &liveRoots)
             }
@@ -69,12 +71,18 @@ public struct LevelSweep: Sendable {
     /// Counting sort of pixel indices by level; returns the start of each level's run (257 entries).
     private func sortPixelsByLevel(_ map: QuantizedScoreMap, into order: UnsafeMutablePointer<Int32>) -> [Int] {
         var bucketStart = [Int](repeating: 0, count: 257)
-        for level in map.levels { bucketStart[Int(level) + 1] += 1 }
-        for level in 0..<256 { bucketStart[level + 1] += bucketStart[level] }
-        var next = bucketStart
-        for (pixel, level) in map.levels.enumerated() {
-            order[next[Int(level)]] = Int32(pixel)
-            next[Int(level)] += 1
+        map.levels.withUnsafeBufferPointer { levels in
+            bucketStart.withUnsafeMutableBufferPointer { starts in
+                for level in levels { starts[Int(level) &+ 1] &+= 1 }
+                for level in 0..<256 { starts[level &+ 1] &+= starts[level] }
+                var next = [Int](starts[0..<256])
+                next.withUnsafeMutableBufferPointer { next in
+                    for (pixel, level) in levels.enumerated() {
+                        order[next[Int(level)]] = Int32(truncatingIfNeeded: pixel)
+                        next[Int(level)] &+= 1
+                    }
+                }
+            }
         }
         return bucketStart
     }

@@ -16,13 +16,15 @@ public struct QuantizedScoreMap: Sendable, Equatable {
     /// Quantises a map whose values are in `[0, 1]` (validated by the caller; values outside are
     /// clamped to `0...255` after truncation rather than wrapping like NumPy's uint8 cast).
     public init(_ map: ScoreMap) {
-        self.init(width: map.width, height: map.height, count: map.values.count) { map.values[$0] }
+        let (levels, maxLevel) = map.values.withUnsafeBufferPointer { QuantizedScoreMap.quantize($0) }
+        self.init(width: map.width, height: map.height, levels: levels, maxLevel: maxLevel)
     }
 
     /// Quantises float64 values (`height * width`, row-major) in `[0, 1]`; float64 score files keep
     /// their precision this way, which matters for values within 1e-7 of a multiple of 1/255.
     public init(width: Int, height: Int, doubleValues: [Double]) {
-        self.init(width: width, height: height, count: doubleValues.count) { doubleValues[$0] }
+        let (levels, maxLevel) = doubleValues.withUnsafeBufferPointer { QuantizedScoreMap.quantize($0) }
+        self.init(width: width, height: height, levels: levels, maxLevel: maxLevel)
     }
 
     /// Wraps levels that are already quantised.
@@ -34,22 +36,28 @@ public struct QuantizedScoreMap: Sendable, Equatable {
         self.maxLevel = Int(levels.max() ?? 0)
     }
 
-    private init<Value: BinaryFloatingPoint>(width: Int, height: Int, count: Int, value: (Int) -> Value) {
-        precondition(width > 0 && height > 0 && count == width * height,
-                     "QuantizedScoreMap: \(count) values for \(width)x\(height)")
-        var levels = [UInt8](repeating: 0, count: count)
-        var maxLevel: UInt8 = 0
-        for index in 0..<count {
-            let scaled = Double(value(index)) * 255
-            // Truncation toward zero, as NumPy's astype(np.uint8) for in-range values.
-            let level: UInt8 = scaled >= 255 ? 255 : (scaled > 0 ? UInt8(scaled) : 0)
-            levels[index] = level
-            if level > maxLevel { maxLevel = level }
-        }
+    private init(width: Int, height: Int, levels: [UInt8], maxLevel: Int) {
+        precondition(width > 0 && height > 0 && levels.count == width * height,
+                     "QuantizedScoreMap: \(levels.count) values for \(width)x\(height)")
         self.width = width
         self.height = height
         self.levels = levels
-        self.maxLevel = Int(maxLevel)
+        self.maxLevel = maxLevel
+    }
+
+    private static func quantize<Value: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<Value>) -> ([UInt8], Int) {
+        var maxLevel: UInt8 = 0
+        let levels = [UInt8](unsafeUninitializedCapacity: values.count) { buffer, initialized in
+            for index in 0..<values.count {
+                let scaled = Double(values[index]) * 255
+                // Truncation toward zero, as NumPy's astype(np.uint8) for in-range values.
+                let level: UInt8 = scaled >= 255 ? 255 : (scaled > 0 ? UInt8(scaled) : 0)
+                buffer[index] = level
+                maxLevel = max(maxLevel, level)
+            }
+            initialized = values.count
+        }
+        return (levels, Int(maxLevel))
     }
 
     /// The integer level a threshold in `[0, 1)` maps to: `Int(threshold * maxLevel)` in Double,

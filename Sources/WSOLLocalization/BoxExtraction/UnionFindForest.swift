@@ -1,12 +1,15 @@
 //! Union-find over pixels with per-component extents, on caller-owned memory.
 
-/// One `Int32` field of the per-root records, stored interleaved (8 fields per root) so that
-/// activating or merging a root touches one cache line rather than eight arrays.
-struct RecordField {
-    let base: UnsafeMutablePointer<Int32>
-    @inline(__always) subscript(_ root: Int) -> Int32 {
-        get { base[root &<< 3] }
-        nonmutating set { base[root &<< 3] = newValue }
+/// One field of the per-root records, which are stored interleaved, 16 bytes per pixel
+/// (`size: Int32, start: Int32, minX, minY, maxX, maxY: Int16`), so that activating or merging a
+/// root touches one cache line and the records of a 224x224 map (800 KB) stay in L2.
+struct RecordField<Value: FixedWidthInteger> {
+    static var recordBytes: Int { 16 }
+    /// Address of this field in record 0.
+    let base: UnsafeMutableRawPointer
+    @inline(__always) subscript(_ root: Int) -> Value {
+        get { base.load(fromByteOffset: root &<< 4, as: Value.self) }
+        nonmutating set { base.storeBytes(of: newValue, toByteOffset: root &<< 4, as: Value.self) }
     }
 }
 
@@ -15,46 +18,49 @@ struct RecordField {
 ///
 /// All fields live in one caller-provided `Int32` buffer (``requiredCapacity(pixelCount:)``
 /// elements) so a sweep reuses its memory from map to map without reallocating: the parent array
-/// (`-1` = pixel not added yet), eight interleaved fields per pixel, then the re-scoring marks. Pixels are added one at a
-/// time (``activate(_:)``) and merged with ``union(_:_:)`` / ``link(_:_:)`` (by size, with path
-/// halving in ``find(_:)``).
+/// (`-1` = pixel not added yet), the 16-byte records, then the edge flags, score versions and
+/// re-scoring marks (only read for roots). Pixels are added one at a time (``activate(_:)``) and
+/// merged with ``union(_:_:)`` / ``link(_:_:)`` (by size, with path halving in ``find(_:)``).
+/// Extents are 16-bit: maps up to 32767 pixels per side.
 struct UnionFindForest {
-    static func requiredCapacity(pixelCount: Int) -> Int { pixelCount * 10 }
+    static func requiredCapacity(pixelCount: Int) -> Int { pixelCount * 8 }
+    static let maxSide = Int(Int16.max)
 
     let width: Int
     let height: Int
     let parent: UnsafeMutablePointer<Int32>
-    let size: RecordField
-    let minX: RecordField
-    let minY: RecordField
-    let maxX: RecordField
-    let maxY: RecordField
+    let size: RecordField<Int32>
     /// Raster index of the component's first pixel (the smallest index).
-    let start: RecordField
+    let start: RecordField<Int32>
+    let minX: RecordField<Int16>
+    let minY: RecordField<Int16>
+    let maxX: RecordField<Int16>
+    let maxY: RecordField<Int16>
     /// 1 if the component touches the image edge (used for holes).
-    let touchesEdge: RecordField
+    let touchesEdge: UnsafeMutablePointer<Int32>
     /// Bumped whenever a root's score is recomputed; heap entries with an older version are stale.
-    let version: RecordField
+    let version: UnsafeMutablePointer<Int32>
     /// The last evaluation step at which a root was re-scored (de-duplicates re-scoring).
     let mark: UnsafeMutablePointer<Int32>
 
     /// Carves the fields out of `memory` (at least ``requiredCapacity(pixelCount:)`` elements) and
     /// marks every pixel inactive.
     init(memory: UnsafeMutablePointer<Int32>, width: Int, height: Int) {
+        precondition(width <= Self.maxSide && height <= Self.maxSide, "LevelSweep: maps up to 32767 pixels per side")
         let count = width * height
         self.width = width
         self.height = height
         parent = memory
-        let records = memory + count
+        let records = UnsafeMutableRawPointer(memory + count)
         size = RecordField(base: records)
-        minX = RecordField(base: records + 1)
-        minY = RecordField(base: records + 2)
-        maxX = RecordField(base: records + 3)
-        maxY = RecordField(base: records + 4)
-        start = RecordField(base: records + 5)
-        touchesEdge = RecordField(base: records + 6)
-        version = RecordField(base: records + 7)
-        mark = memory + 9 * count
+        start = RecordField(base: records + 4)
+        minX = RecordField(base: records + 8)
+        minY = RecordField(base: records + 10)
+        maxX = RecordField(base: records + 12)
+        maxY = RecordField(base: records + 14)
+        touchesEdge = memory + 5 * count
+        version = memory + 6 * count
+        mark = memory + 7 * count
         parent.update(repeating: -1, count: count)
     }
 
@@ -62,16 +68,15 @@ struct UnionFindForest {
     @inline(__always)
     func isActive(_ pixel: Int) -> Bool { parent[pixel] >= 0 }
 
-    /// Adds `pixel` as a singleton component.
+    /// Adds `pixel` (at column `x`, row `y`) as a singleton component.
     @inline(__always)
-    func activate(_ pixel: Int) {
-        let x = Int32(pixel % width), y = Int32(pixel / width)
-        parent[pixel] = Int32(pixel)
+    func activate(_ pixel: Int, x: Int, y: Int) {
+        parent[pixel] = Int32(truncatingIfNeeded: pixel)
         size[pixel] = 1
-        minX[pixel] = x; maxX[pixel] = x
-        minY[pixel] = y; maxY[pixel] = y
-        start[pixel] = Int32(pixel)
-        let onEdge = x == 0 || y == 0 || Int(x) == width - 1 || Int(y) == height - 1
+        minX[pixel] = Int16(truncatingIfNeeded: x); maxX[pixel] = Int16(truncatingIfNeeded: x)
+        minY[pixel] = Int16(truncatingIfNeeded: y); maxY[pixel] = Int16(truncatingIfNeeded: y)
+        start[pixel] = Int32(truncatingIfNeeded: pixel)
+        let onEdge = x == 0 || y == 0 || x == width - 1 || y == height - 1
         touchesEdge[pixel] = onEdge ? 1 : 0
         version[pixel] = 0
         mark[pixel] = -1
@@ -112,52 +117,98 @@ struct UnionFindForest {
         return (rootA, rootB)
     }
 
-    /// Adds `pixel` and merges it with its active 8-neighbours (foreground connectivity).
-    /// `absorbed` is told every root that stops being a root.
+    /// Joins `pixel` (column `x`, row `y`, not yet added) to the component of `root` without
+    /// giving it a record of its own: most added pixels extend an existing component.
     @inline(__always)
-    func addEightConnected(_ pixel: Int, absorbed: (Int) -> Void) {
-        activate(pixel)
-        let x = pixel % width, y = pixel / width
-        // The new pixel's root is tracked so each neighbour costs one find, not two.
-        var root = pixel
-        @inline(__always) func join(_ neighbour: Int) {
-            guard parent[neighbour] >= 0 else { return }
+    func attach(_ pixel: Int, x: Int, y: Int, to root: Int) {
+        parent[pixel] = Int32(truncatingIfNeeded: root)
+        size[root] &+= 1
+        let x16 = Int16(truncatingIfNeeded: x), y16 = Int16(truncatingIfNeeded: y)
+        if x16 < minX[root] { minX[root] = x16 }
+        if x16 > maxX[root] { maxX[root] = x16 }
+        if y16 < minY[root] { minY[root] = y16 }
+        if y16 > maxY[root] { maxY[root] = y16 }
+        if pixel < Int(start[root]) { start[root] = Int32(truncatingIfNeeded: pixel) }
+        if x == 0 || y == 0 || x == width - 1 || y == height - 1 { touchesEdge[root] = 1 }
+    }
+
+    /// Bit set in the result of ``addEightConnected(_:absorbed:)`` / ``addFourConnected(_:)``
+    /// when the pixel had no present neighbour and so started a new component.
+    static let newComponentFlag = 256
+
+    /// Adds `pixel` and merges it with its active 8-neighbours (foreground connectivity).
+    /// `absorbed` is told every existing root that stops being a root (the new pixel never is one
+    /// unless it starts a component).
+    /// - Returns: which neighbours were already present, one bit each: NW 0, N 1, NE 2, W 3, E 4,
+    ///   SW 5, S 6, SE 7 (outside the image counts as absent), for ``EulerQuads``, plus
+    ///   ``newComponentFlag`` if the pixel is a new singleton component.
+    @inline(__always) @discardableResult
+    func addEightConnected(_ pixel: Int, absorbed: (Int) -> Void) -> Int {
+        // One division per pixel: 64-bit divisions are slow enough to show in profiles.
+        let y = pixel / width, x = pixel &- y &* width
+        var root = -1
+        var present = 0
+        @inline(__always) func join(_ neighbour: Int, _ bit: Int) {
+            let up = Int(parent[neighbour])
+            guard up >= 0 else { return }
+            present |= bit
+            // Most neighbours point straight at the root found for an earlier neighbour.
+            guard up != root else { return }
             let other = find(neighbour)
-            guard other != root else { return }
-            let merged = link(root, other)
-            root = merged.root
-            if let gone = merged.absorbed { absorbed(gone) }
+            if root < 0 {
+                root = other
+                attach(pixel, x: x, y: y, to: other)
+            } else if other != root {
+                let merged = link(root, other)
+                root = merged.root
+                if let gone = merged.absorbed { absorbed(gone) }
+            }
         }
         if x > 0 && y > 0 && x < width - 1 && y < height - 1 {
             // Interior pixel: the eight neighbours without bounds checks.
-            join(pixel - width - 1); join(pixel - width); join(pixel - width + 1)
-            join(pixel - 1); join(pixel + 1)
-            join(pixel + width - 1); join(pixel + width); join(pixel + width + 1)
-            return
-        }
-        for dy in -1...1 where y + dy >= 0 && y + dy < height {
-            for dx in -1...1 where (dx != 0 || dy != 0) && x + dx >= 0 && x + dx < width {
-                join((y + dy) * width + x + dx)
+            join(pixel - width - 1, 1); join(pixel - width, 2); join(pixel - width + 1, 4)
+            join(pixel - 1, 8); join(pixel + 1, 16)
+            join(pixel + width - 1, 32); join(pixel + width, 64); join(pixel + width + 1, 128)
+        } else {
+            var bit = 1
+            for dy in -1...1 {
+                for dx in -1...1 where dx != 0 || dy != 0 {
+                    if x + dx >= 0 && x + dx < width && y + dy >= 0 && y + dy < height {
+                        join((y + dy) * width + x + dx, bit)
+                    }
+                    bit <<= 1
+                }
             }
         }
+        guard root >= 0 else {
+            activate(pixel, x: x, y: y)
+            return present | Self.newComponentFlag
+        }
+        return present
     }
 
     /// Adds `pixel` and merges it with its active 4-neighbours (background connectivity, the
     /// dual of 8-connected foreground).
     @inline(__always)
     func addFourConnected(_ pixel: Int) {
-        activate(pixel)
-        let x = pixel % width, y = pixel / width
-        var root = pixel
+        let y = pixel / width, x = pixel &- y &* width
+        var root = -1
         @inline(__always) func join(_ neighbour: Int) {
-            guard parent[neighbour] >= 0 else { return }
+            let up = Int(parent[neighbour])
+            guard up >= 0, up != root else { return }
             let other = find(neighbour)
-            if other != root { root = link(root, other).root }
+            if root < 0 {
+                root = other
+                attach(pixel, x: x, y: y, to: other)
+            } else if other != root {
+                root = link(root, other).root
+            }
         }
         if x > 0 { join(pixel - 1) }
         if x < width - 1 { join(pixel + 1) }
         if y > 0 { join(pixel - width) }
         if y < height - 1 { join(pixel + width) }
+        if root < 0 { activate(pixel, x: x, y: y) }
     }
 
     /// The root's candidate box for an outer border (its extent, with the `x + w` quirk).

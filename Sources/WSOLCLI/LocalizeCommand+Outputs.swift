@@ -1,0 +1,114 @@
+//! `wsol localize`: the files written under `--out`.
+import Foundation
+import TensorNN
+import WSOLData
+import WSOLEvaluation
+import WSOLLocalization
+
+/// What was computed for one image, ready to be written.
+struct LocalizedImage {
+    var item: LocalizeItem
+    var photo: PixelImage
+    /// Maps explaining `classes`, best target first.
+    var maps: [ScoreMap]
+    var classes: [Int]
+    /// Softmax probability of each class, `[K]`.
+    var probabilities: [Float]
+    /// Predicted boxes of each map (in the map's frame).
+    var boxes: [[Box]]
+    /// Ground-truth boxes in the map's frame.
+    var groundTruth: [Box]
+}
+
+/// Writes `scoremaps/`, `overlays/`, `masks/`, `boxes.json`, `predictions.csv`, `top5.csv`.
+///
+/// - `scoremaps/<id without extension>.npy`: float32 `[H, W]` in [0, 1] (the wsolevaluation
+///   contract); with top-k, rank r >= 2 maps go to `<id without extension>.top<r>.npy`.
+/// - `overlays/<id without extension>.png`: the first map over the photo, predicted boxes green,
+///   ground truth magenta.
+/// - `masks/<id without extension>.png`: 0/255 foreground of the first map at the threshold.
+/// - `boxes.json`: COCO-style results, one object per box: `image_id`, `category_id`,
+///   `category_name`, `bbox` `[x, y, width, height]` (inclusive pixels: width = x1 - x0 + 1, in
+///   the map's frame), `score` (the class's softmax probability), `map_width`, `map_height`.
+/// - `predictions.csv`: `image_id,class_1..class_5,probability_1..probability_5` with a header.
+/// - `top5.csv`: `image_id,c1,...,c5` without header (`wsol evaluate --predictions`).
+final class LocalizeOutputs {
+    let directory: String
+    let classNames: [String]
+    let threshold: Double
+    let maskClosing: Int?
+    let overlay = HeatmapOverlay()
+    private var boxRecords: [JSONValue] = []
+    private var predictionRows: [String] = []
+    private var top5Rows: [String] = []
+
+    init(directory: String, classNames: [String], threshold: Double, maskClosing: Int?) {
+        self.directory = directory
+        self.classNames = classNames
+        self.threshold = threshold
+        self.maskClosing = maskClosing
+    }
+
+    func path(_ parts: String...) -> String {
+        parts.reduce(directory) { ($0 as NSString).appendingPathComponent($1) }
+    }
+
+    /// Writes one image's files and records its boxes and predictions.
+    func write(_ result: LocalizedImage) throws {
+        let stem = (result.item.imageID as NSString).deletingPathExtension
+        for (rank, map) in result.maps.enumerated() {
+            let name = rank == 0 ? "\(stem).npy" : "\(stem).top\(rank + 1).npy"
+            try NumpyFile.writeFloat32(map.values, shape: [map.height, map.width], to: path("scoremaps", name))
+        }
+        guard let first = result.maps.first else { return }
+        try writePNG(maskImage(first), path("masks", stem + ".png"))
+        let marked = (result.boxes.first ?? []).map(HeatmapOverlay.MarkedBox.predicted)
+            + result.groundTruth.map(HeatmapOverlay.MarkedBox.groundTruth)
+        try writePNG(overlay.render(photo: result.photo, map: first, boxes: marked), path("overlays", stem + ".png"))
+        record(result)
+    }
+
+    private func maskImage(_ map: ScoreMap) -> PixelImage {
+        let mask = BinaryMask(map, threshold: threshold, closingKernelSize: maskClosing)
+        return PixelImage(width: mask.width, height: mask.height, channels: 1, pixels: mask.values.map { $0 * 255 })
+    }
+
+    private func writePNG(_ image: PixelImage, _ file: String) throws {
+        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try ImageCodec.writePNG(image, to: file)
+    }
+
+    private func record(_ result: LocalizedImage) {
+        let id = result.item.imageID
+        for (rank, boxes) in result.boxes.enumerated() {
+            let category = result.classes[rank], map = result.maps[rank]
+            for box in boxes {
+                boxRecords.append(.object([
+                    ("image_id", .string(id)), ("category_id", .integer(category)),
+                    ("category_name", .string(classNames[category])),
+                    ("bbox", .array([.integer(box.x0), .integer(box.y0), .integer(box.width), .integer(box.height)])),
+                    ("score", .number(Double(result.probabilities[category]))),
+                    ("map_width", .integer(map.width)), ("map_height", .integer(map.height)),
+                ]))
+            }
+        }
+        let ranked = result.probabilities.indices.sorted { result.probabilities[$0] > result.probabilities[$1] }.prefix(5)
+        let probabilities = ranked.map { String(format: "%.6f", Double(result.probabilities[$0])) }
+        predictionRows.append(([csvField(id)] + ranked.map(String.init) + probabilities).joined(separator: ","))
+        top5Rows.append(([id] + ranked.map(String.init)).joined(separator: ","))
+    }
+
+    /// Writes `boxes.json`, `predictions.csv` and `top5.csv` (atomically).
+    func finish() throws {
+        try AtomicFile.write(text: JSONValue.array(boxRecords).rendered(pretty: true) + "\n", to: path("boxes.json"))
+        let header = "image_id," + (1...5).map { "class_\($0)" }.joined(separator: ",") + ","
+            + (1...5).map { "probability_\($0)" }.joined(separator: ",")
+        try AtomicFile.write(text: ([header] + predictionRows).joined(separator: "\n") + "\n", to: path("predictions.csv"))
+        try AtomicFile.write(text: top5Rows.joined(separator: "\n") + (top5Rows.isEmpty ? "" : "\n"), to: path("top5.csv"))
+    }
+
+    private func csvField(_ text: String) -> String {
+        text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+}
