@@ -29,7 +29,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dataset root (image ids are relative to it).") var dataRoot: String?
     @Option(help: "Metadata root holding <dataset>/<split>/ (default <data-root>/metadata).") var metadataRoot: String?
     @Option(help: "Metadata directory name: SynthWSOL, CUB, ILSVRC, OpenImages or a custom name.") var dataset: String?
-    @Option(help: "Backbone (tiny).") var arch: String?
+    @Option(help: "Backbone: tiny, small, mobilenetv2, resnet50(-cam), vgg16(-cam), inceptionv3(-cam).") var arch: String?
     @Option(help: "Channels of the first block of the tiny network.") var width: Int?
     @Option(help: "Safetensors weights to start from.") var pretrained: String?
     @Option(help: "Method: cam, has, cutmix or adl.") var method: String?

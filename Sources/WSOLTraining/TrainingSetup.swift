@@ -56,7 +56,7 @@ public enum TrainingSetup {
     /// SGD (Nesterov momentum as wsolevaluation) or Adam, with two groups: base rate, and
     /// `newLayerLearningRateMultiplier` x for the backbone's new layers.
     public static func makeOptimizer(config: TrainingConfig, model: any FeatureMapClassifier) -> any Optimizer {
-        let isNew = BackboneFactory.newLayerPredicate(config: config)
+        let isNew = BackboneFactory.newLayerPredicate(config: config, model: model)
         var base: [Parameter] = []
         var new: [Parameter] = []
         for (name, parameter) in model.namedParameters() where parameter.isTrainable {
@@ -72,15 +72,26 @@ public enum TrainingSetup {
     }
 }
 
-/// Backbones by name. Until the model zoo is on main this knows `tiny` (``TinyCAMNet``) only.
+/// Backbones by name: `tiny` (``TinyCAMNet``) and the model zoo's architectures (`small`,
+/// `mobilenetv2`, `resnet50-cam`, `vgg16-cam`, `inceptionv3-cam`, ...).
 public enum BackboneFactory {
-    public static let knownArchitectures = ["tiny"]
+    public static var knownArchitectures: [String] { ["tiny"] + ModelKind.allCases.map(\.rawValue) }
 
     public static func build(config: TrainingConfig, classCount: Int) throws -> any FeatureMapClassifier {
-        guard config.architecture == "tiny" else {
+        guard config.architecture != "tiny" else { return try buildTiny(config: config, classCount: classCount) }
+        guard let kind = try? ModelKind(name: config.architecture) else {
             throw TrainingConfigError(field: "architecture",
-                                      reason: "'\(config.architecture)' is not available; known: \(knownArchitectures.joined(separator: ", "))")
+                                      reason: "'\(config.architecture)' is not one of \(knownArchitectures.joined(separator: ", "))")
         }
+        let model = ModelZoo.build(kind, options: ModelOptions(classCount: classCount, seed: config.seed))
+        if !config.pretrained.isEmpty {
+            // ImageNet weights for another class count: the classifier is re-initialised (wsolevaluation).
+            try model.loadPretrained(SafeTensors.read(config.pretrained), strict: false, dropClassifier: classCount != 1000)
+        }
+        return model
+    }
+
+    static func buildTiny(config: TrainingConfig, classCount: Int) throws -> any FeatureMapClassifier {
         let model = TinyCAMNet(classCount: classCount, width: config.width, seed: config.seed)
         if !config.pretrained.isEmpty {
             let weights = try SafeTensors.read(config.pretrained)
@@ -93,9 +104,10 @@ public enum BackboneFactory {
         return model
     }
 
-    /// Which parameters train at the multiplied rate: `tiny` trains from scratch, so only with
-    /// pretrained weights does its classifier `fc.` count as new.
-    static func newLayerPredicate(config: TrainingConfig) -> (String) -> Bool {
+    /// Which parameters train at the multiplied rate: the zoo models' own 10x groups (methods.md
+    /// §3); `tiny` trains from scratch, so only with pretrained weights does its `fc.` count as new.
+    static func newLayerPredicate(config: TrainingConfig, model: any FeatureMapClassifier) -> (String) -> Bool {
+        if let grouped = model as? any LearningRateGrouped { return { grouped.isFastParameter(named: $0) } }
         let pretrained = !config.pretrained.isEmpty
         return { name in pretrained && name.hasPrefix("fc.") }
     }
