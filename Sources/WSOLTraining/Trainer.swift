@@ -120,8 +120,10 @@ public final class Trainer {
     /// One optimizer step; refuses a non-finite loss before anything is applied.
     func step(_ batch: ImageBatch) throws {
         var random = RandomGenerator(seed: Self.stepSeed(config.seed, state.globalStep))
-        let output = method.step(model: model, batch: TrainingBatch(images: batch.tensor, labels: batch.labels),
-                                 random: &random)
+        // Dropout masks are keyed to the step too, so a resumed run draws the same ones.
+        let output = DropoutContext.$step.withValue(UInt64(state.globalStep)) {
+            method.step(model: model, batch: TrainingBatch(images: batch.tensor, labels: batch.labels), random: &random)
+        }
         let loss = output.loss.scalar
         guard loss.isFinite else {
             let kept = FileManager.default.fileExists(atPath: directory.lastCheckpoint) ? directory.lastCheckpoint : nil

@@ -117,3 +117,20 @@ import TensorTestSupport
         #expect(!BatchNorm2d(2).runningMean.value.requiresGradient, "buffers stay unmarked")
     }
 }
+
+@Suite struct DropoutContextTests {
+    @Test func masksInsideAStepDependOnlyOnTheStepAndCallIndex() {
+        let x = Tensor(repeating: 1, shape: [256])
+        // An "uninterrupted" layer runs steps 0, 1, 2; a "resumed" one (fresh object) starts at step 2.
+        let uninterrupted = Dropout(probability: 0.5, seed: 4)
+        var masks: [[Float]] = []
+        for step in UInt64(0)..<3 {
+            masks.append(DropoutContext.$step.withValue(step) { uninterrupted(x).scalars + uninterrupted(x).scalars })
+        }
+        let resumed = Dropout(probability: 0.5, seed: 4)
+        let again = DropoutContext.$step.withValue(2) { resumed(x).scalars + resumed(x).scalars }
+        #expect(again == masks[2])
+        #expect(masks[0] != masks[1], "different steps draw different masks")
+        #expect(Array(masks[2][0..<256]) != Array(masks[2][256...]), "two calls in one step draw different masks")
+    }
+}

@@ -50,6 +50,34 @@ extension TrainerNetworkTests {
         #expect(runC.state.globalStep == 24)
     }
 
+    /// MobileNetV2's classifier applies dropout: its masks must also come out the same after a
+    /// resume (they are keyed to the step through `DropoutContext`, not to layer state).
+    @Test func resumeIsBitExactForAModelWithDropout() throws {
+        var configA = TrainingFixtures.config("resume-dropout-a", epochs: 1, batchSize: 16)
+        configA.architecture = "mobilenetv2"
+        configA.optimizer = "sgd"
+        configA.learningRate = 0.01
+        let runA = try TrainingSetup.makeTrainer(config: configA, packageVersion: "test")
+        #expect(try runA.run() == .finished)
+
+        var configB = configA
+        configB.outputDirectory = TrainingFixtures.runDirectory("resume-dropout-b")
+        let runB = try TrainingSetup.makeTrainer(config: configB, packageVersion: "test")
+        runB.hooks.checkpointEverySteps = 4
+        runB.hooks.stopAfterStep = 6
+        #expect(try runB.run() == .stopped(afterStep: 6))
+        let runC = try TrainingSetup.makeTrainer(config: configB, packageVersion: "test")
+        try runC.resume()
+        #expect(runC.state.globalStep == 4)
+        #expect(try runC.run() == .finished)
+
+        let weightsA = runA.model.stateDict(), weightsC = runC.model.stateDict()
+        for name in weightsA.names {
+            #expect(weightsA.arrays[name]!.values.map(\.bitPattern) == weightsC.arrays[name]!.values.map(\.bitPattern),
+                    "weights \(name) differ")
+        }
+    }
+
     /// A method whose loss turns NaN at its 5th step, to check the stop.
     final class NaNAtFifthStep: WSOLTrainingMethod {
         var name: String { "nan-test" }

@@ -34,22 +34,55 @@ public final class Activation: Layer {
     public static var globalAveragePool: Activation { Activation(name: "AdaptiveAvgPool2d") { globalAvgPool2d($0) } }
 }
 
-/// Inverted dropout in training mode, the identity in evaluation mode. Masks come from the layer's
-/// own generator, seeded at construction, so a run is reproducible.
+/// The training step that random layers key their draws to (set by a training loop with
+/// `DropoutContext.$step.withValue(step) { ... }`).
+///
+/// Why: a resumed run must draw exactly the masks the uninterrupted run drew. Keying each mask to
+/// (layer seed, step, call within the step) makes dropout a pure function of counters the
+/// training checkpoint already holds, so no layer's generator state has to be saved — including
+/// dropouts a model applies without listing them as children.
+public enum DropoutContext {
+    @TaskLocal public static var step: UInt64? = nil
+}
+
+/// Inverted dropout in training mode, the identity in evaluation mode. Masks come from the
+/// layer's seed: inside ``DropoutContext`` a mask is a function of (seed, step, call index within
+/// the step); outside it, the layer draws from its own seeded stream, call after call.
 public final class Dropout: Layer {
     public let probability: Float
+    private let seed: UInt64
     private var generator: RandomGenerator
+    private var currentStep: UInt64?
+    private var callsInStep: UInt64 = 0
     public var isTraining = true
 
     public init(probability: Float = 0.5, seed: UInt64) {
         precondition(probability >= 0 && probability < 1, "Dropout: probability \(probability) not in [0, 1)")
         self.probability = probability
+        self.seed = seed
         generator = RandomGenerator(seed: seed)
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         guard isTraining, probability > 0 else { return input }
-        return dropout(input, probability: probability, using: &generator)
+        guard let step = DropoutContext.step else {
+            return dropout(input, probability: probability, using: &generator)
+        }
+        if step != currentStep {
+            currentStep = step
+            callsInStep = 0
+        }
+        defer { callsInStep += 1 }
+        var keyed = RandomGenerator(seed: Self.mix(seed, step, callsInStep))
+        return dropout(input, probability: probability, using: &keyed)
+    }
+
+    /// SplitMix64-style mixing of the three counters into one seed.
+    private static func mix(_ seed: UInt64, _ step: UInt64, _ call: UInt64) -> UInt64 {
+        var z = seed ^ (step &* 0x9E37_79B9_7F4A_7C15) ^ (call &* 0xD1B5_4A32_D192_ED03)
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 
