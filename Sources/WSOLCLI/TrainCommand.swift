@@ -58,6 +58,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Also checkpoint mid-epoch after this many minutes.") var checkpointMinutes: Double?
     @Option(help: "Threshold step of MaxBoxAccV2/PxAP (0.001 in wsolevaluation).") var camCurveInterval: Double?
     @Option(help: "Loader threads.") var workers: Int?
+    @Flag(help: "List and skip training images that cannot be decoded (default: stop before training).")
+    var skipBadImages = false
 
     /// The config: file (or the resumed run's manifest), then each flag given.
     func makeConfig() throws -> TrainingConfig {
@@ -82,6 +84,7 @@ struct TrainCommand: ParsableCommand {
         set(schedule, \.schedule); set(decayEvery, \.decayEvery); set(decayGamma, \.decayGamma); set(seed, \.seed)
         set(resume == nil ? out : nil, \.outputDirectory); set(checkpointMinutes, \.checkpointMinutes)
         set(camCurveInterval, \.camCurveInterval); set(workers, \.workers)
+        if skipBadImages { config.skipBadImages = true }
         try config.validate()
         return config
     }

@@ -68,7 +68,7 @@ extension TrainingConfig {
         case dataRoot, metadataRoot, dataset, architecture, width, pretrained, method, inputSize, resizeSize
         case batchSize, epochs, optimizer, learningRate, momentum, nesterov, weightDecay
         case newLayerLearningRateMultiplier, schedule, decayEvery, decayGamma, seed, outputDirectory
-        case checkpointMinutes, camCurveInterval, workers
+        case checkpointMinutes, camCurveInterval, workers, skipBadImages
     }
 
     public init(from decoder: Decoder) throws {
@@ -100,6 +100,7 @@ extension TrainingConfig {
         config.checkpointMinutes = try c.value(.checkpointMinutes, or: config.checkpointMinutes)
         config.camCurveInterval = try c.value(.camCurveInterval, or: config.camCurveInterval)
         config.workers = try c.value(.workers, or: config.workers)
+        config.skipBadImages = try c.value(.skipBadImages, or: config.skipBadImages)
         self = config
     }
 }

@@ -47,6 +47,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var camCurveInterval = 0.01
     /// Background loader threads.
     public var workers = 2
+    /// Skip (and list) training images that fail to decode instead of stopping before training.
+    public var skipBadImages = false
 
     public init() {}
 

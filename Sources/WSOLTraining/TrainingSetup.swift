@@ -20,7 +20,11 @@ public enum TrainingSetup {
         let loader = try ImageLoader(metadata: train, root: config.dataRoot,
                                      pipeline: .wsolTrain(resize: config.resizeSize, crop: config.inputSize),
                                      options: LoaderOptions(batchSize: config.batchSize, shuffle: true, seed: config.seed,
-                                                            dropLast: true, workerCount: config.workers))
+                                                            dropLast: true, workerCount: config.workers,
+                                                            skipBadImages: config.skipBadImages))
+        for bad in loader.badImages {
+            logger.warning("skipping a training image that cannot be read: \(bad)")
+        }
         var splitDirectories = [trainDirectory]
         var evaluator: SplitEvaluator? = nil
         if let valDirectory = try? WSOLMetadata.locate(metadataRoot: metadataRoot, dataset: config.dataset, split: .val) {
