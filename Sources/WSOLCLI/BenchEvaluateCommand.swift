@@ -1,6 +1,7 @@
 //! `wsol bench evaluate`: the speed of the box protocol on synthetic maps held in memory.
 import ArgumentParser
 import Foundation
+import TensorCore
 import WSOLEvaluation
 import WSOLLocalization
 
@@ -82,14 +83,8 @@ struct SyntheticScoreMaps: Sendable {
     var boxes: [Box] = []
 
     init(count: Int, size: Int, seed: UInt64, noise: Double) {
-        var state = seed
-        func uniform() -> Double {  // SplitMix64 -> [0, 1)
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
+        var random = SplitMix64(seed: seed)
+        func uniform() -> Double { random.unit() }
         let side = Double(size)
         for _ in 0..<count {
             var values = [Float](repeating: 0, count: size * size)

@@ -1,4 +1,5 @@
 //! Small helpers shared by the kernel tests: run a kernel into a fresh array, random inputs.
+import TensorCore
 import TensorKernels
 
 /// Allocates `count` floats (filled with NaN so an unwritten element is caught), lets `body`
@@ -23,17 +24,7 @@ func outputs(
 }
 
 /// A deterministic generator (SplitMix64) so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SeededGenerator = SplitMix64
 
 /// `count` uniform values in `-1...1`.
 func randomValues(_ count: Int, _ generator: inout SeededGenerator) -> [Float] {

@@ -1,4 +1,5 @@
 import Testing
+import TensorCore
 @testable import WSOLData
 
 /// The seeded generator (SplitMix64.swift).

@@ -77,12 +77,9 @@ public final class Dropout: Layer {
         return dropout(input, probability: probability, using: &keyed)
     }
 
-    /// SplitMix64-style mixing of the three counters into one seed.
+    /// The three counters mixed into one seed.
     private static func mix(_ seed: UInt64, _ step: UInt64, _ call: UInt64) -> UInt64 {
-        var z = seed ^ (step &* 0x9E37_79B9_7F4A_7C15) ^ (call &* 0xD1B5_4A32_D192_ED03)
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        SplitMix64.mix(seed ^ (step &* 0x9E37_79B9_7F4A_7C15) ^ (call &* 0xD1B5_4A32_D192_ED03))
     }
 }
 

@@ -1,5 +1,6 @@
 //! The plan of one SynthWSOL image: every random choice, drawn from the image's own seeded stream.
 import Foundation
+import TensorCore
 
 /// Texture of a body; drawn per image (never class-specific).
 public enum BodyTexture: String, CaseIterable, Codable, Sendable {

@@ -12,18 +12,9 @@ extension RandomGenerator {
     /// (seed, epoch, sample), so an image's augmentation does not depend on which worker thread
     /// handled it or when.
     public init(seed: UInt64, stream: UInt64) {
-        var mixer = seed ^ 0x6A09_E667_F3BC_C908
-        let first = Self.splitMixStep(&mixer)
-        var combined = first ^ (stream &* 0x9E37_79B9_7F4A_7C15)
-        self.init(seed: Self.splitMixStep(&combined))
-    }
-
-    private static func splitMixStep(_ value: inout UInt64) -> UInt64 {
-        value &+= 0x9E37_79B9_7F4A_7C15
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var mixer = SplitMix64(seed: seed ^ 0x6A09_E667_F3BC_C908)
+        var combined = SplitMix64(seed: mixer.next() ^ (stream &* 0x9E37_79B9_7F4A_7C15))
+        self.init(seed: combined.next())
     }
 
     /// Uniform in `[low, high)` with 53 random bits.

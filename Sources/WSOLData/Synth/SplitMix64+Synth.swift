@@ -1,29 +1,7 @@
-//! A small seeded random number generator, so that generated data depends on the seed only.
+//! The SynthWSOL draws on top of TensorCore's `SplitMix64`, so generated data depends on the seed only.
+import TensorCore
 
-/// SplitMix64 (Steele, Lea and Flood 2014): a 64-bit state advanced by a fixed odd constant and
-/// passed through a mixing function. Fast, statistically good enough for procedural content, and
-/// fully specified here, so the same seed gives the same stream on every platform and Swift version
-/// (unlike `SystemRandomNumberGenerator`, which cannot be seeded).
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
-
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return SplitMix64.mix(state)
-    }
-
-    /// The SplitMix64 output function: a bijective avalanche of the 64 bits.
-    public static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A seed derived from `seed` and a path of integers (split, class, index, ...), so that every
     /// image has its own independent stream whatever order or thread it is generated in.
     public static func derivedSeed(_ seed: UInt64, _ path: UInt64...) -> UInt64 {
@@ -32,11 +10,6 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
             value = mix(value &+ 0x9E37_79B9_7F4A_7C15 &+ mix(component))
         }
         return value
-    }
-
-    /// A uniform `Double` in `[0, 1)` built from the top 53 bits (exact, no rounding bias).
-    public mutating func unit() -> Double {
-        Double(next() >> 11) * 0x1.0p-53
     }
 
     /// A uniform `Double` in `[lower, upper)`.
