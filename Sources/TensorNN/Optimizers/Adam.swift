@@ -30,12 +30,7 @@ public final class Adam: Optimizer {
     }
 
     public func step(_ gradients: Gradients) {
-        for group in groups {
-            for parameter in group.parameters {
-                guard let gradient = gradients[parameter.value] else { continue }
-                update(parameter, gradient, learningRate: group.learningRate, weightDecay: group.weightDecay)
-            }
-        }
+        forEachGradient(gradients) { update($0, $1, learningRate: $2.learningRate, weightDecay: $2.weightDecay) }
     }
 
     private func update(_ parameter: Parameter, _ gradient: Tensor, learningRate: Float, weightDecay: Float) {

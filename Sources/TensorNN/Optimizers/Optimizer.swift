@@ -36,6 +36,17 @@ extension Optimizer {
         for index in groups.indices { groups[index].learningRate = groups[index].baseLearningRate * factor }
     }
 
+    /// Calls `body(parameter, gradient, group)` for every parameter that has a gradient, in group
+    /// order; parameters without one are skipped (their state is not advanced either).
+    func forEachGradient(_ gradients: Gradients, _ body: (Parameter, Tensor, ParameterGroup) -> Void) {
+        for group in groups {
+            for parameter in group.parameters {
+                guard let gradient = gradients[parameter.value] else { continue }
+                body(parameter, gradient, group)
+            }
+        }
+    }
+
     /// Every parameter in group order, with a stable key "g.i" for state arrays.
     func keyedParameters() -> [(String, Parameter)] {
         groups.enumerated().flatMap { groupIndex, group in
