@@ -42,13 +42,14 @@ enum LocalizeModelLoader {
             let hint = kind == .mobileNetV2 ? "run scripts/fetch-assets, or pass --weights" : "pass --weights FILE"
             throw LocalizeInputError(path: kind.rawValue, reason: "no weights for this model (\(hint))")
         }
-        let file: SafeTensorsFile
+        var file: SafeTensorsFile
         do {
             let lower = path.lowercased()
             file = lower.hasSuffix(".pth") || lower.hasSuffix(".pt") ? try TorchCheckpoint.read(path) : try SafeTensors.read(path)
         } catch {
             throw LocalizeInputError(path: path, reason: "cannot read weights (\(error))")
         }
+        file = modelArrays(file)
         let probe = ModelZoo.build(kind, options: ModelOptions(largeFeatureMap: largeFeatureMap))
         let classes = classCount ?? inferredClassCount(file, prefixes: probe.pretrainedRules.classifierPrefixes) ?? 1000
         let model = classes == 1000 ? probe
@@ -60,6 +61,18 @@ enum LocalizeModelLoader {
         }
         model.eval()
         return (model, path)
+    }
+
+    /// A `wsol train` checkpoint keeps the model's arrays under `model.` next to the optimizer's
+    /// state: only those, renamed, so `--weights RUN/checkpoint-best.safetensors` loads. Other
+    /// files are returned unchanged.
+    static func modelArrays(_ file: SafeTensorsFile) -> SafeTensorsFile {
+        let prefix = "model."
+        guard file.names.contains(where: { $0.hasPrefix(prefix) }) else { return file }
+        let arrays = file.names.filter { $0.hasPrefix(prefix) }.compactMap { name in
+            file.arrays[name].map { (String(name.dropFirst(prefix.count)), $0) }
+        }
+        return SafeTensorsFile(arrays: arrays, metadata: file.metadata)
     }
 
     /// K from the first classifier weight found (`<prefix>weight`, shape `[K, ...]`).

@@ -1,0 +1,33 @@
+//! `wsol localize --weights RUN/checkpoint-*.safetensors`: a training checkpoint loads like the
+//! plain weights it contains.
+import Foundation
+import Testing
+import TensorNN
+import WSOLData
+import WSOLModels
+@testable import WSOLCLI
+
+@Suite("wsol localize with a training checkpoint")
+struct LocalizeTrainedCheckpointTests {
+    @Test func checkpointGivesTheSameMapsAsItsModelWeights() throws {
+        let space = try LocalizeWorkspace()
+        defer { space.cleanUp() }
+        // The layout of TrainingCheckpoint: the model under `model.`, optimizer state beside it.
+        let model = SmallResNet(classCount: 4, seed: 5)
+        let state = model.stateDict()
+        let arrays = state.names.map { ("model." + $0, state.arrays[$0]!) }
+            + [("optimizer.0.momentum", NamedArray(shape: [2], values: [1, 2]))]
+        let checkpoint = space.root + "/checkpoint-last.safetensors"
+        try SafeTensors.write(SafeTensorsFile(arrays: arrays), to: checkpoint)
+
+        _ = try space.run([space.photos, "--out", space.out, "--model", "small", "--weights", space.weights, "--input-size", "32", "--quiet"])
+        _ = try space.run([space.photos, "--out", space.root + "/from-checkpoint", "--model", "small",
+                           "--weights", checkpoint, "--input-size", "32", "--quiet"])
+        let plain = try NumpyFile.read(space.out + "/scoremaps/a.npy")
+        let fromCheckpoint = try NumpyFile.read(space.root + "/from-checkpoint/scoremaps/a.npy")
+        #expect(plain == fromCheckpoint)
+
+        // Files without `model.` names are untouched.
+        #expect(LocalizeModelLoader.modelArrays(state).names == state.names)
+    }
+}
