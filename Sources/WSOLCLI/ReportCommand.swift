@@ -32,11 +32,8 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let builder = ReportBuilder(runDirectories: runs, outputDirectory: out, gridLimit: gridLimit, compareLimit: compareLimit)
-        do {
-            let result = try builder.build()
-            print("report of \(result.runs.count) run(s), \(result.copiedImages) image(s): \(result.pagePath)")
-        } catch let error as ReportInputError {
-            throw ValidationError(error.description)
-        }
+        // A ReportInputError prints as `Error: path:line: reason` (no usage text: not a flag problem).
+        let result = try builder.build()
+        print("report of \(result.runs.count) run(s), \(result.copiedImages) image(s): \(result.pagePath)")
     }
 }

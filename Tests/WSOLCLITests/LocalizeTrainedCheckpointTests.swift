@@ -30,4 +30,15 @@ struct LocalizeTrainedCheckpointTests {
         // Files without `model.` names are untouched.
         #expect(LocalizeModelLoader.modelArrays(state).names == state.names)
     }
+
+    @Test func predictionsHeaderHasOneColumnPerRankedClass() throws {
+        let space = try LocalizeWorkspace()
+        defer { space.cleanUp() }
+        _ = try space.run([space.photos, "--out", space.out, "--model", "small", "--weights", space.weights,
+                           "--input-size", "32", "--quiet"])
+        let lines = try String(contentsOfFile: space.out + "/predictions.csv", encoding: .utf8).split(separator: "\n")
+        // 4 classes: 4 ranked classes and 4 probabilities, in the header and in every row (1 + 4 + 4 fields).
+        #expect(lines[0] == "image_id,class_1,class_2,class_3,class_4,probability_1,probability_2,probability_3,probability_4")
+        for line in lines.dropFirst() { #expect(line.split(separator: ",").count == 9, "\(line)") }
+    }
 }
