@@ -157,7 +157,7 @@ func textValues(_ object: [String: Any], prefix: String = "") -> [String: String
         case let nested as [String: Any]: values.merge(textValues(nested, prefix: name + ".")) { first, _ in first }
         case let array as [Any]: values[name] = array.map { "\($0)" }.joined(separator: ", ")
         case is NSNull: continue
-        case let flag as Bool where !(value is Int || value is Double): values[name] = flag ? "true" : "false"
+        case let number as NSNumber where isBoolean(number): values[name] = number.boolValue ? "true" : "false"
         default: values[name] = "\(value)"
         }
     }
@@ -173,3 +173,7 @@ func jsonNumber(_ value: Any?) -> Double? {
     default: return nil
     }
 }
+
+/// JSONSerialization returns booleans as NSNumbers of Objective-C type `c` (char), which also
+/// cast to Int: the type code is the only way to tell `true` from `1`.
+func isBoolean(_ number: NSNumber) -> Bool { String(cString: number.objCType) == "c" }

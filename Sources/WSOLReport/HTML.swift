@@ -68,6 +68,7 @@ public enum HTML {
         figcaption { font-size: 12px; color: var(--muted); margin-top: 4px; word-break: break-all; }
         figcaption b { color: var(--ink); font-variant-numeric: tabular-nums; }
         table.compare td { vertical-align: top; } table.compare img { width: 150px; display: block; }
+        details { margin: 4px 0 12px; } details summary { cursor: pointer; color: var(--accent); font-size: 14px; }
         .bar { display: inline-block; height: 8px; background: var(--accent); border-radius: 2px; vertical-align: middle; }
         footer { color: var(--muted); font-size: 12.5px; border-top: 1px solid var(--line); margin-top: 48px; padding-top: 12px; }
         """

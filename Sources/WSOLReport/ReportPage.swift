@@ -99,9 +99,16 @@ struct ReportPage {
                 return "\(epoch) (\(HTML.number(metrics.bestScore)))"
             })
         }
-        rows += configRows()
-        guard !rows.isEmpty else { return "<p class=\"note\">No results given.</p>" }
-        return HTML.table(header: ["metric"] + runs.map { HTML.escape($0.name) }, rows: rows)
+        let header = runs.map { HTML.escape($0.name) }
+        var parts = rows.isEmpty ? ["<p class=\"note\">No metrics in these directories.</p>"]
+            : [HTML.table(header: ["metric"] + header, rows: rows)]
+        let config = configRows()
+        if !config.isEmpty {
+            // Folded by default: dozens of settings would push the figures off the first screen.
+            parts.append("<details><summary>Config (\(config.count) settings)</summary>\n"
+                + HTML.table(header: ["setting"] + header, rows: config) + "\n</details>")
+        }
+        return parts.joined(separator: "\n")
     }
 
     /// Config rows: the training config's keys, then `wsol evaluate`'s under `evaluate.`.
@@ -111,9 +118,8 @@ struct ReportPage {
             for (key, value) in run.evaluation?.config ?? [:] { merged["evaluate." + key] = value }
             return merged
         }
-        let keys = Set(configs.flatMap(\.keys)).sorted()
-        guard !keys.isEmpty else { return [] }
-        return [group("config")] + keys.map { key in
+        let keys = Set(configs.flatMap { $0.filter { !$0.value.isEmpty }.keys }).sorted()
+        return keys.map { key in
             ["<code>\(HTML.escape(key))</code>"] + configs.map { HTML.escape($0[key] ?? "") }
         }
     }
@@ -135,6 +141,7 @@ struct ReportPage {
             let values = series.flatMap { $0.points.map(\.y) }
             var plot = LinePlot(title: title, xLabel: "epoch", yLabel: yLabel, xRange: 1...max(2, maxEpoch),
                                 yRange: ReportPage.paddedRange(values))
+            plot.integerX = true
             plot.series = series
             return plot.svg()
         }

@@ -38,6 +38,8 @@ public struct LinePlot: Sendable {
     public var width = 520.0
     public var height = 320.0
     public var margins = (left: 56.0, right: 16.0, top: 28.0, bottom: 44.0)
+    /// Only whole-number ticks on the x axis (epochs).
+    public var integerX = false
 
     /// Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
     public static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
@@ -94,7 +96,7 @@ public struct LinePlot: Sendable {
         let (left, right) = (margins.left, width - margins.right)
         let (top, bottom) = (margins.top, height - margins.bottom)
         var parts: [String] = []
-        for tick in LinePlot.ticks(xRange) {
+        for tick in LinePlot.ticks(xRange) where !integerX || abs(tick - tick.rounded()) < 1e-9 {
             let x = format(pixelX(tick))
             parts.append("<line class=\"grid\" x1=\"\(x)\" y1=\"\(format(top))\" x2=\"\(x)\" y2=\"\(format(bottom))\"/>")
             parts.append("<text class=\"tick\" x=\"\(x)\" y=\"\(format(bottom + 16))\" text-anchor=\"middle\">\(LinePlot.label(tick))</text>")

@@ -29,6 +29,9 @@ struct ReportBuilderTests {
         // File-derived text is escaped: the image id and the class name.
         #expect(!html.contains("<1>") && !html.contains("<fish>"))
         #expect(html.contains("bird &amp; &lt;fish&gt;"))
+        // Config: a JSON true stays "true" (not 1); 0.5 stays 0.5; runs without the key are empty.
+        #expect(html.contains("<td><code>evaluate.mask</code></td><td></td><td>true</td><td></td>"))
+        #expect(html.contains("<td><code>evaluate.camCurveInterval</code></td><td></td><td>0.5</td><td></td>"))
         // Per-class table, class 1 ("second": b 0.10, c 0.90): mean IoU 0.500; BoxAcc@50 50.0;
         // top-1 from predictions.csv: b -> 0 (wrong), c -> 1 (right): 50.0.
         #expect(html.contains("<td>second</td><td>2</td><td>0.500</td><td>50.0</td><td>50.0</td><td>50.0</td><td>50.0</td>"))
