@@ -15,6 +15,7 @@ extension ReportPage {
                 PlotSeries(name: "IoU \(key)%", points: zip(curves.thresholds, curves.values[i]).map { ($0, $1) })
             }
             let source = evaluation.thresholdSource == "calibrated" ? "calibrated" : "best"
+            plot.markerLegend = "\(source) threshold (per IoU)"
             plot.markers = curves.iouKeys.enumerated().compactMap { i, key in
                 evaluation.markedThresholds[key].map { PlotMarker(label: "\(source) threshold, IoU \(key)%: \(format3($0))", x: $0, seriesIndex: i) }
             }
@@ -33,6 +34,7 @@ extension ReportPage {
     private func precisionRecallPlot(_ pixelRuns: [ReportRun]) -> String {
         var plot = LinePlot(title: "Pixel precision-recall (PxAP is the area)", xLabel: "recall", yLabel: "precision",
                             xRange: 0...1, yRange: 0...1)
+        plot.markerLegend = "mask threshold (dots)"
         for (index, run) in pixelRuns.enumerated() {
             let curve = run.evaluation?.pixelCurve ?? []
             plot.series.append(PlotSeries(name: run.name, points: curve.map { ($0.recall, $0.precision ?? .nan) }))

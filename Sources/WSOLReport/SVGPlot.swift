@@ -35,6 +35,8 @@ public struct LinePlot: Sendable {
     public var yRange: ClosedRange<Double>
     public var series: [PlotSeries] = []
     public var markers: [PlotMarker] = []
+    /// The legend's entry for the markers (default: the marker's label when there is one).
+    public var markerLegend: String?
     public var width = 520.0
     public var height = 320.0
     public var margins = (left: 56.0, right: 16.0, top: 28.0, bottom: 44.0)
@@ -83,6 +85,12 @@ public struct LinePlot: Sendable {
         for (index, line) in series.enumerated() where !line.points.isEmpty {
             parts.append("<path d=\"\(pathData(line))\" fill=\"none\" stroke=\"\(color(index))\" stroke-width=\"1.8\""
                 + (line.dashed ? " stroke-dasharray=\"5 3\"" : "") + "/>")
+            // Few points (epochs): show each one, so a two-epoch run does not look like a trend.
+            if line.points.count <= 30 {
+                parts += line.points.filter { $0.x.isFinite && $0.y.isFinite }.map {
+                    "<circle cx=\"\(format(pixelX($0.x)))\" cy=\"\(format(pixelY($0.y)))\" r=\"2.5\" fill=\"\(color(index))\"/>"
+                }
+            }
         }
         parts += markers.map(markerElements)
         parts += legend()
@@ -125,7 +133,7 @@ public struct LinePlot: Sendable {
     /// Legend entries top-right inside the plot area, one per series, then one for the markers.
     private func legend() -> [String] {
         var entries = series.enumerated().map { (name: $1.name, color: color($0), dashed: $1.dashed) }
-        if !markers.isEmpty { entries.append((name: markers.count == 1 ? markers[0].label : "calibrated thresholds", color: "#555", dashed: true)) }
+        if !markers.isEmpty { entries.append((name: markerLegend ?? markers[0].label, color: "#555", dashed: true)) }
         guard entries.count > 1 || !markers.isEmpty else { return [] }
         let x = width - margins.right - 170
         return entries.enumerated().flatMap { index, entry -> [String] in
