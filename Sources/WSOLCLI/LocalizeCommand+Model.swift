@@ -75,10 +75,13 @@ enum LocalizeModelLoader {
         return SafeTensorsFile(arrays: arrays, metadata: file.metadata)
     }
 
-    /// K from the first classifier weight found (`<prefix>weight`, shape `[K, ...]`).
+    /// K from the first classifier weight found (`<prefix>weight`, else the last `<prefix>...weight`
+    /// such as MobileNetV2's `classifier.1.weight`; shape `[K, ...]`).
     static func inferredClassCount(_ file: SafeTensorsFile, prefixes: [String]) -> Int? {
         for prefix in prefixes {
             if let weight = file.arrays[prefix + "weight"], let classes = weight.shape.first { return classes }
+            let nested = file.names.last { $0.hasPrefix(prefix) && $0.hasSuffix(".weight") }
+            if let nested, let classes = file.arrays[nested]?.shape.first { return classes }
         }
         return nil
     }

@@ -41,4 +41,17 @@ struct LocalizeTrainedCheckpointTests {
         #expect(lines[0] == "image_id,class_1,class_2,class_3,class_4,probability_1,probability_2,probability_3,probability_4")
         for line in lines.dropFirst() { #expect(line.split(separator: ",").count == 9, "\(line)") }
     }
+
+    @Test func classCountIsReadFromANestedClassifierWeight() {
+        // MobileNetV2's head is `classifier.1` (after a dropout): [K = 4, 1280].
+        let file = SafeTensorsFile(arrays: [
+            ("features.0.0.weight", NamedArray(shape: [2, 1], values: [0, 0])),
+            ("classifier.1.weight", NamedArray(shape: [4, 2], values: [Float](repeating: 0, count: 8))),
+            ("classifier.1.bias", NamedArray(shape: [4], values: [0, 0, 0, 0])),
+        ])
+        #expect(LocalizeModelLoader.inferredClassCount(file, prefixes: ["classifier."]) == 4)
+        // ResNet's `fc.weight` is found directly: [K = 3, 2].
+        let resnet = SafeTensorsFile(arrays: [("fc.weight", NamedArray(shape: [3, 2], values: [0, 0, 0, 0, 0, 0]))])
+        #expect(LocalizeModelLoader.inferredClassCount(resnet, prefixes: ["fc."]) == 3)
+    }
 }
