@@ -92,7 +92,9 @@ public struct EvaluationRecord: Sendable {
         for key in ["Top1Cls", "Top5Cls", "Top1Loc", "Top5Loc", "GTKnownLoc", "MaxBoxAccV2", "PxAP", "PIoU"] {
             if let value = jsonNumber(summary[key]) { metrics[key] = value }
         }
-        for (iou, value) in numbers(summary["MaxBoxAcc"]) { metrics["MaxBoxAcc@\(iou)"] = value }
+        // V1 (largest contour) and V2 (all contours) per-IoU numbers differ: keep them apart.
+        let version = (summary["config"] as? [String: Any])?["boxVersion"] as? String == "v1" ? "MaxBoxAccV1" : "MaxBoxAcc"
+        for (iou, value) in numbers(summary["MaxBoxAcc"]) { metrics["\(version)@\(iou)"] = value }
         if let calibration = summary["calibration"] as? [String: Any] {
             if let value = jsonNumber(calibration["BoxAccV2"]) { metrics["calibrated BoxAccV2"] = value }
             if let value = jsonNumber(calibration["PIoU"]) { metrics["calibrated PIoU"] = value }

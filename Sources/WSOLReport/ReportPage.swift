@@ -66,8 +66,9 @@ struct ReportPage {
     // MARK: Summary
 
     /// Metric rows (display name, key in ``EvaluationRecord/metrics``), in the order.
-    static let evaluationRows = ["Top1Cls", "Top5Cls", "Top1Loc", "Top5Loc", "GTKnownLoc", "MaxBoxAcc@30", "MaxBoxAcc@50",
-                                 "MaxBoxAcc@70", "MaxBoxAccV2", "calibrated BoxAccV2", "PxAP", "PIoU", "calibrated PIoU"]
+    static let evaluationRows = ["Top1Cls", "Top5Cls", "Top1Loc", "Top5Loc", "GTKnownLoc", "MaxBoxAccV1@50",
+                                 "MaxBoxAcc@30", "MaxBoxAcc@50", "MaxBoxAcc@70", "MaxBoxAccV2", "calibrated BoxAccV2",
+                                 "PxAP", "PIoU", "calibrated PIoU"]
 
     func summarySection() -> String {
         var rows: [[String]] = []

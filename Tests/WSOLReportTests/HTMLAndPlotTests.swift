@@ -71,4 +71,14 @@ struct HTMLAndPlotTests {
             try CSVTable(text: "image_id,class\na,1\nb\n", path: "t.csv")
         }
     }
+
+    @Test("summary numbers keep V1 and V2 box accuracies apart")
+    func headlineMetrics() {
+        let v1: [String: Any] = ["MaxBoxAcc": ["50": 61.5], "GTKnownLoc": 61.5, "config": ["boxVersion": "v1"]]
+        let v2: [String: Any] = ["MaxBoxAcc": ["30": 80, "50": 60.5, "70": 20], "MaxBoxAccV2": 53.5,
+                                 "calibration": ["BoxAccV2": 50.0], "config": ["boxVersion": "v2"]]
+        #expect(EvaluationRecord.headlineMetrics(v1) == ["MaxBoxAccV1@50": 61.5, "GTKnownLoc": 61.5])
+        #expect(EvaluationRecord.headlineMetrics(v2)
+            == ["MaxBoxAcc@30": 80, "MaxBoxAcc@50": 60.5, "MaxBoxAcc@70": 20, "MaxBoxAccV2": 53.5, "calibrated BoxAccV2": 50])
+    }
 }
