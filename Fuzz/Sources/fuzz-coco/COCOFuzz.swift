@@ -1,0 +1,13 @@
+//! Fuzzes the COCO JSON importer (JSON shape, ids of either type, bboxes, joins).
+import FuzzSupport
+import WSOLData
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCOCO(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let input = FuzzInput(data, size)
+    let path = FuzzInput.writeScratch(input.bytes, name: "instances.json")
+    exercise(source: path) {
+        _ = try COCOImporter.importFile(annotationsPath: path, imagesDirectory: "images")
+    }
+    return 0
+}
