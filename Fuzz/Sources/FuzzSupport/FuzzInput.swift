@@ -56,3 +56,22 @@ public func exercise(source: String, _ body: () throws -> Void) {
         }
     }
 }
+
+/// The signature of `LLVMFuzzerTestOneInput`.
+public typealias FuzzCallback = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+
+@_silgen_name("LLVMFuzzerRunDriver")
+private func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: FuzzCallback
+) -> CInt
+
+/// Runs libFuzzer's driver (what its own `main` does). SwiftPM links an executable target's entry
+/// point as `<module>_main` and points `main` at it, so each target defines that symbol and calls this.
+public func runLibFuzzer(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,
+                         _ callback: FuzzCallback) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments, callback)
+}

@@ -11,3 +11,9 @@ public func fuzzCOCO(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     return 0
 }
+
+/// The entry point SwiftPM links as `main` (see runLibFuzzer).
+@_cdecl("fuzz_coco_main")
+public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runLibFuzzer(argc, argv, fuzzCOCO)
+}

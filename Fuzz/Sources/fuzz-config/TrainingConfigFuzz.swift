@@ -13,3 +13,9 @@ public func fuzzTrainingConfig(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     }
     return 0
 }
+
+/// The entry point SwiftPM links as `main` (see runLibFuzzer).
+@_cdecl("fuzz_config_main")
+public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runLibFuzzer(argc, argv, fuzzTrainingConfig)
+}

@@ -14,3 +14,9 @@ public func fuzzJPEG(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     exercise(source: path) { _ = try ImageCodec.read(path, gray: true, maxPixels: limit) }
     return 0
 }
+
+/// The entry point SwiftPM links as `main` (see runLibFuzzer).
+@_cdecl("fuzz_jpeg_main")
+public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runLibFuzzer(argc, argv, fuzzJPEG)
+}

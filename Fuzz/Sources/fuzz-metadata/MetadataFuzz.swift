@@ -1,6 +1,7 @@
 //! Fuzzes the wsolevaluation metadata reader. The input stands for a split directory: its parts,
 //! separated by a line `#--`, are image_ids.txt, class_labels.txt, image_sizes.txt,
 //! localization.txt and localization_boxes.txt (absent parts = absent optional files).
+import Foundation
 import FuzzSupport
 import WSOLData
 
@@ -23,4 +24,10 @@ public func fuzzMetadata(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         try metadata.validate()
     }
     return 0
+}
+
+/// The entry point SwiftPM links as `main` (see runLibFuzzer).
+@_cdecl("fuzz_metadata_main")
+public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runLibFuzzer(argc, argv, fuzzMetadata)
 }

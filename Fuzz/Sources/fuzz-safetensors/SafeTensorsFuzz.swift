@@ -12,3 +12,9 @@ public func fuzzSafeTensors(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     }
     return 0
 }
+
+/// The entry point SwiftPM links as `main` (see runLibFuzzer).
+@_cdecl("fuzz_safetensors_main")
+public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runLibFuzzer(argc, argv, fuzzSafeTensors)
+}

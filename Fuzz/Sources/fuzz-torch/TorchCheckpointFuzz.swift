@@ -12,3 +12,9 @@ public func fuzzTorchCheckpoint(_ data: UnsafePointer<UInt8>?, _ size: Int) -> C
     }
     return 0
 }
+
+/// The entry point SwiftPM links as `main` (see runLibFuzzer).
+@_cdecl("fuzz_torch_main")
+public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runLibFuzzer(argc, argv, fuzzTorchCheckpoint)
+}
