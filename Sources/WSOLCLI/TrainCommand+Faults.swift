@@ -62,11 +62,23 @@ extension TrainCommand {
     /// was killed before writing one (the weights are initialised from the seed, so this is the
     /// same run).
     static func resumeOrRestart(_ trainer: Trainer, logger: Logger) throws {
+        removeInterruptedWrites(in: trainer.directory.path, logger: logger)
         guard FileManager.default.fileExists(atPath: trainer.directory.lastCheckpoint) else {
             logger.warning("\(trainer.directory.path) has no checkpoint yet: starting the run from the beginning")
             return
         }
         try trainer.resume()
+    }
+
+    /// Deletes the temporary files of atomic writes that a killed run left behind
+    /// (`.<name>.tmp-<pid>-<random>`, see `AtomicFile`): the run directory belongs to one run at a
+    /// time, and a checkpoint's temporary file can be as large as the checkpoint.
+    static func removeInterruptedWrites(in directory: String, logger: Logger) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names where name.hasPrefix(".") && name.contains(".tmp-") {
+            try? FileManager.default.removeItem(atPath: directory + "/" + name)
+            logger.info("removed \(name), left by an interrupted write")
+        }
     }
 
     /// After `run()` returned `.stopped` because of a signal: says where the checkpoint is and how
