@@ -99,11 +99,16 @@ struct TrainCommand: ParsableCommand {
         let logger = TrainingConsole.logger(quiet: quiet)
         let trainer = try TrainingSetup.makeTrainer(config: config, packageVersion: WSOLCommand.configuration.version,
                                                     logger: logger)
-        if resume != nil { try trainer.resume() }
+        if resume != nil { try Self.resumeOrRestart(trainer, logger: logger) }
         if !quiet && isatty(STDERR_FILENO) == 1 { trainer.hooks.onStep = TrainingConsole.drawProgress }
         trainer.hooks.onEpoch = { _ in TrainingConsole.clearProgress() }
+        let interrupt = InterruptSignal()
+        defer { interrupt.uninstall() }
+        trainer.hooks.shouldStop = { interrupt.signalNumber != nil }
         do {
-            _ = try trainer.run()
+            if case .stopped(let step) = try trainer.run(), let number = interrupt.signalNumber {
+                try Self.exitInterrupted(signal: number, afterStep: step, runDirectory: config.outputDirectory)
+            }
         } catch {
             TrainingConsole.clearProgress()
             throw error

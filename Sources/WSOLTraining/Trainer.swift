@@ -26,13 +26,16 @@ public struct TrainingHooks {
     public var stopAfterStep: Int?
     /// Also write the last checkpoint every this many steps (tests; the CLI uses minutes).
     public var checkpointEverySteps: Int?
+    /// Asked after every step: `true` writes the last checkpoint and ends `run()` with `.stopped`
+    /// (the CLI's Ctrl-C handler sets a flag that this reads; the run resumes from that checkpoint).
+    public var shouldStop: (() -> Bool)?
     public init() {}
 }
 
 /// How `run()` ended.
 public enum TrainingOutcome: Sendable, Equatable {
     case finished
-    /// Stopped by ``TrainingHooks/stopAfterStep`` after this global step.
+    /// Stopped by ``TrainingHooks/stopAfterStep`` or ``TrainingHooks/shouldStop`` after this global step.
     case stopped(afterStep: Int)
 }
 
@@ -95,6 +98,10 @@ public final class Trainer {
                 started = Date()
                 reportStep()
                 if let stop = hooks.stopAfterStep, state.globalStep >= stop { return .stopped(afterStep: state.globalStep) }
+                if hooks.shouldStop?() == true {
+                    try saveLast()
+                    return .stopped(afterStep: state.globalStep)
+                }
                 if checkpointDue(since: lastSave) {
                     try saveLast()
                     lastSave = Date()

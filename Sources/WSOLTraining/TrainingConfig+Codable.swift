@@ -51,7 +51,15 @@ struct AnyCodingKey: CodingKey {
 extension KeyedDecodingContainer {
     /// `decodeIfPresent` that keeps `current` when the key is absent.
     func value<T: Decodable>(_ key: Key, or current: T) throws -> T {
-        try decodeIfPresent(T.self, forKey: key) ?? current
+        do {
+            return try decodeIfPresent(T.self, forKey: key) ?? current
+        } catch let error where !(error is DecodingError) && !(error is TrainingConfigError) {
+            // Foundation throws an internal error for a number that does not fit T (1e30 or 2.5
+            // for an Int, -1 for a UInt64), which it then reports as "not valid JSON" without a
+            // path: name the setting instead.
+            throw TrainingConfigError(field: (codingPath + [key]).map(\.stringValue).joined(separator: "."),
+                                      reason: "is not a valid \(T.self) (out of range, or a fraction where an integer is needed)")
+        }
     }
 }
 

@@ -129,11 +129,23 @@ extension SafeTensors {
         func bytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
             (0..<MemoryLayout<T>.size).map { UInt8(truncatingIfNeeded: value.littleEndian >> (8 * $0)) }
         }
+        // Float -> integer conversion traps outside the type's range (NaN included): refuse instead.
+        func outOfRange(_ value: Float) -> WeightsFileError {
+            WeightsFileError(path: destination, tensor: name, reason: "value \(value) does not fit \(dtype.rawValue)")
+        }
         switch dtype {
         case .float32: for value in array.values { data += bytes(value.bitPattern) }
         case .float64: for value in array.values { data += bytes(Double(value).bitPattern) }
-        case .int64: for value in array.values { data += bytes(Int64(value)) }
-        case .int32: for value in array.values { data += bytes(Int32(value)) }
+        case .int64:
+            for value in array.values {
+                guard let integer = Int64(exactly: value.rounded(.towardZero)) else { throw outOfRange(value) }
+                data += bytes(integer)
+            }
+        case .int32:
+            for value in array.values {
+                guard let integer = Int32(exactly: value.rounded(.towardZero)) else { throw outOfRange(value) }
+                data += bytes(integer)
+            }
         default:
             throw WeightsFileError(path: destination, tensor: name, reason: "writing \(array.storedDType.rawValue) is not supported; store F32")
         }

@@ -42,6 +42,7 @@ public enum TorchCheckpoint {
             throw PickleError.unsupported("a big-endian checkpoint")
         }
         var machine = PickleMachine(bytes: Array(bytes[pickleRange]), persistentLoad: TorchGlobals.storageReference)
+        defer { machine.releaseContainers() }
         let root = try machine.load()
         return try materialise(root) { storage in
             guard let range = archive.entries[prefix + "data/" + storage.key] else {
@@ -53,11 +54,13 @@ public enum TorchCheckpoint {
 
     private static func decodeLegacy(_ bytes: [UInt8]) throws -> SafeTensorsFile {
         var machine = PickleMachine(bytes: bytes, persistentLoad: TorchGlobals.storageReference)
+        defer { machine.releaseContainers() }
         _ = try machine.load()                     // magic number
         guard case .int(1001) = try machine.load() else { throw PickleError.unsupported("legacy protocol other than 1001") }
         _ = try machine.load()                     // system info (endianness, type sizes)
         let root = try machine.load()
         var keysMachine = PickleMachine(bytes: bytes, offset: machine.offset, persistentLoad: TorchGlobals.storageReference)
+        defer { keysMachine.releaseContainers() }
         guard case .list(let keyList) = try keysMachine.load() else { throw PickleError.malformed("storage key list missing") }
         var storages: [String: ArraySlice<UInt8>] = [:]
         var cursor = keysMachine.offset
@@ -66,12 +69,20 @@ public enum TorchCheckpoint {
             guard cursor + 8 <= bytes.count else { throw PickleError.truncated(offset: cursor) }
             let count = bytes[cursor..<(cursor + 8)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
             storages[name] = bytes[(cursor + 8)...]  // trimmed to its size below, once its dtype is known
-            cursor += 8 + count * (try elementSize(forKey: name, in: root))
-            guard cursor <= bytes.count else { throw PickleError.malformed("storage '\(name)' runs past the end of the file: truncated?") }
+            // The count comes from the file: negative (bit 63 set) or overflowing sizes are lies.
+            let size = count.multipliedReportingOverflow(by: try elementSize(forKey: name, in: root))
+            guard count >= 0, !size.overflow, size.partialValue <= bytes.count - cursor - 8 else {
+                throw PickleError.malformed("storage '\(name)' claims \(count) elements, past the end of the file: truncated?")
+            }
+            cursor += 8 + size.partialValue
         }
         return try materialise(root) { storage in
             guard let slice = storages[storage.key] else { throw PickleError.malformed("storage '\(storage.key)' has no data") }
-            return slice.prefix(storage.elementCount * storage.dtype.byteCount)
+            let (byteCount, overflow) = storage.elementCount.multipliedReportingOverflow(by: storage.dtype.byteCount)
+            guard storage.elementCount >= 0, !overflow else {
+                throw PickleError.malformed("storage '\(storage.key)' claims \(storage.elementCount) elements")
+            }
+            return slice.prefix(byteCount)
         }
     }
 }

@@ -48,8 +48,8 @@ public enum NumpyFile {
         }
         let header = try NumpyHeader.parse(Array(bytes[headerStart..<headerStart + headerLength]), path: path)
         let dataStart = headerStart + headerLength
-        let expectedBytes = header.elementCount * header.itemSize
-        guard bytes.count - dataStart >= expectedBytes else {
+        let (expectedBytes, overflow) = header.elementCount.multipliedReportingOverflow(by: header.itemSize)
+        guard !overflow, bytes.count - dataStart >= expectedBytes else {
             throw fail("truncated data: \(bytes.count - dataStart) bytes for shape \(header.shape) of \(header.descr)")
         }
         let elements = decodeElements(bytes, from: dataStart, count: header.elementCount, header: header)

@@ -7,8 +7,11 @@ struct PickleMachine {
     private let bytes: [UInt8]
     private(set) var offset: Int
     private var stack: [PickleValue] = []
+    /// Nesting depth of each stack value (1 for a container of scalars), tracked so that a file
+    /// nesting containers thousands deep is refused before freeing it could overflow the stack.
+    private var depths: [Int] = []
     private var markStack: [Int] = []
-    private var memo: [Int: PickleValue] = [:]
+    private var memo: [Int: (value: PickleValue, depth: Int)] = [:]
     /// Resolves BINPERSID ids (PyTorch's storage references).
     private let persistentLoad: (PickleValue) throws -> PickleValue
 
@@ -18,14 +21,16 @@ struct PickleMachine {
         self.persistentLoad = persistentLoad
     }
 
+    /// Deepest accepted container nesting (a state_dict nests 4 or 5 deep).
+    static let maximumNesting = 256
+
     /// Runs until STOP and returns the top of the stack; `offset` is then just past STOP.
     mutating func load() throws -> PickleValue {
         while true {
             let opcodeOffset = offset
             let opcode = try readByte()
             if opcode == UInt8(ascii: ".") {
-                guard let result = stack.popLast() else { throw PickleError.malformed("STOP with an empty stack") }
-                return result
+                return try pop()
             }
             try execute(opcode, at: opcodeOffset)
         }
@@ -37,60 +42,68 @@ struct PickleMachine {
         case 0x80: _ = try readByte()                                      // PROTO
         case 0x95: _ = try readBytes(8)                                    // FRAME (no meaning here)
         case UInt8(ascii: "("): markStack.append(stack.count)              // MARK
-        case UInt8(ascii: ")"): stack.append(.tuple([]))                   // EMPTY_TUPLE
-        case UInt8(ascii: "]"): stack.append(.list(PickleList()))          // EMPTY_LIST
-        case UInt8(ascii: "}"): stack.append(.dict(PickleDict()))          // EMPTY_DICT
-        case UInt8(ascii: "N"): stack.append(.none)
-        case 0x88: stack.append(.bool(true))                               // NEWTRUE
-        case 0x89: stack.append(.bool(false))                              // NEWFALSE
-        case UInt8(ascii: "K"): stack.append(.int(Int(try readByte())))    // BININT1
-        case UInt8(ascii: "M"): stack.append(.int(Int(try readUInt(2))))   // BININT2
-        case UInt8(ascii: "J"): stack.append(.int(Int(Int32(truncatingIfNeeded: try readUInt(4)))))  // BININT
-        case 0x8A: stack.append(try readLong(Int(try readByte())))         // LONG1
-        case UInt8(ascii: "G"): stack.append(.float(Double(bitPattern: try readBigEndian64())))  // BINFLOAT
-        case UInt8(ascii: "X"), UInt8(ascii: "T"): stack.append(.string(try readText(Int(try readUInt(4)))))  // BINUNICODE, BINSTRING
-        case 0x8C, UInt8(ascii: "U"): stack.append(.string(try readText(Int(try readByte()))))  // SHORT_BINUNICODE, SHORT_BINSTRING
-        case UInt8(ascii: "B"): stack.append(.bytes(try readBytes(Int(try readUInt(4)))))  // BINBYTES
-        case UInt8(ascii: "C"): stack.append(.bytes(try readBytes(Int(try readByte()))))   // SHORT_BINBYTES
-        case UInt8(ascii: "q"): memo[Int(try readByte())] = try top()      // BINPUT
-        case UInt8(ascii: "r"): memo[Int(try readUInt(4))] = try top()     // LONG_BINPUT
-        case 0x94: memo[memo.count] = try top()                            // MEMOIZE
-        case UInt8(ascii: "h"): stack.append(try memoValue(Int(try readByte())))   // BINGET
-        case UInt8(ascii: "j"): stack.append(try memoValue(Int(try readUInt(4))))  // LONG_BINGET
-        case UInt8(ascii: "c"): stack.append(.global(module: try readLine(), name: try readLine()))  // GLOBAL
+        case UInt8(ascii: ")"): try push(.tuple([]), depth: 1)             // EMPTY_TUPLE
+        case UInt8(ascii: "]"): try push(.list(PickleList()), depth: 1)    // EMPTY_LIST
+        case UInt8(ascii: "}"): try push(.dict(PickleDict()), depth: 1)    // EMPTY_DICT
+        case UInt8(ascii: "N"): try push(.none)
+        case 0x88: try push(.bool(true))                                   // NEWTRUE
+        case 0x89: try push(.bool(false))                                  // NEWFALSE
+        case UInt8(ascii: "K"): try push(.int(Int(try readByte())))        // BININT1
+        case UInt8(ascii: "M"): try push(.int(Int(try readUInt(2))))       // BININT2
+        case UInt8(ascii: "J"): try push(.int(Int(Int32(truncatingIfNeeded: try readUInt(4)))))  // BININT
+        case 0x8A: try push(try readLong(Int(try readByte())))             // LONG1
+        case UInt8(ascii: "G"): try push(.float(Double(bitPattern: try readBigEndian64())))  // BINFLOAT
+        case UInt8(ascii: "X"), UInt8(ascii: "T"): try push(.string(try readText(Int(try readUInt(4)))))  // BINUNICODE, BINSTRING
+        case 0x8C, UInt8(ascii: "U"): try push(.string(try readText(Int(try readByte()))))  // SHORT_BINUNICODE, SHORT_BINSTRING
+        case UInt8(ascii: "B"): try push(.bytes(try readBytes(Int(try readUInt(4)))))  // BINBYTES
+        case UInt8(ascii: "C"): try push(.bytes(try readBytes(Int(try readByte()))))   // SHORT_BINBYTES
+        case UInt8(ascii: "q"): memo[Int(try readByte())] = try topEntry()  // BINPUT
+        case UInt8(ascii: "r"): memo[Int(try readUInt(4))] = try topEntry() // LONG_BINPUT
+        case 0x94: memo[memo.count] = try topEntry()                       // MEMOIZE
+        case UInt8(ascii: "h"): try pushMemo(Int(try readByte()))          // BINGET
+        case UInt8(ascii: "j"): try pushMemo(Int(try readUInt(4)))         // LONG_BINGET
+        case UInt8(ascii: "c"): try push(.global(module: try readLine(), name: try readLine()))  // GLOBAL
         case 0x93:                                                          // STACK_GLOBAL
             let name = try pop(), module = try pop()
             guard case .string(let moduleName) = module, case .string(let globalName) = name else {
                 throw PickleError.malformed("STACK_GLOBAL expects two strings")
             }
-            stack.append(.global(module: moduleName, name: globalName))
-        case UInt8(ascii: "t"): stack.append(.tuple(try popMark()))        // TUPLE
-        case 0x85: stack.append(.tuple(try popCount(1)))                   // TUPLE1
-        case 0x86: stack.append(.tuple(try popCount(2)))                   // TUPLE2
-        case 0x87: stack.append(.tuple(try popCount(3)))                   // TUPLE3
-        case UInt8(ascii: "l"): stack.append(.list(PickleList(try popMark())))  // LIST
+            try push(.global(module: moduleName, name: globalName))
+        case UInt8(ascii: "t"): try pushContainer(popMark()) { .tuple($0) }      // TUPLE
+        case 0x85: try pushContainer(popCount(1)) { .tuple($0) }                 // TUPLE1
+        case 0x86: try pushContainer(popCount(2)) { .tuple($0) }                 // TUPLE2
+        case 0x87: try pushContainer(popCount(3)) { .tuple($0) }                 // TUPLE3
+        case UInt8(ascii: "l"): try pushContainer(popMark()) { .list(PickleList($0)) }  // LIST
         case UInt8(ascii: "d"):                                             // DICT
             let dictionary = PickleDict()
-            try setItems(dictionary, try popMark())
-            stack.append(.dict(dictionary))
-        case UInt8(ascii: "a"): try list(at: stack.count - 2).items.append(try pop())  // APPEND
+            try pushContainer(popMark()) { items in
+                try Self.setItems(dictionary, items)
+                return .dict(dictionary)
+            }
+        case UInt8(ascii: "a"):                                             // APPEND
+            let item = try popEntry()
+            try list(at: stack.count - 1).items.append(item.value)
+            try deepen(stack.count - 1, by: item.depth)
         case UInt8(ascii: "e"):                                             // APPENDS
-            let items = try popMark()
-            try list(at: stack.count - 1).items.append(contentsOf: items)
+            let items = try popMarkEntries()
+            try list(at: stack.count - 1).items.append(contentsOf: items.values)
+            try deepen(stack.count - 1, by: items.depth)
         case UInt8(ascii: "s"):                                             // SETITEM
-            let value = try pop(), key = try pop()
-            try dict(at: stack.count - 1).set(key, value)
+            let value = try popEntry(), key = try pop()
+            try dict(at: stack.count - 1).set(key, value.value)
+            try deepen(stack.count - 1, by: value.depth)
         case UInt8(ascii: "u"):                                             // SETITEMS
-            let items = try popMark()
-            try setItems(try dict(at: stack.count - 1), items)
-        case UInt8(ascii: "Q"): stack.append(try persistentLoad(try pop()))  // BINPERSID
+            let items = try popMarkEntries()
+            try Self.setItems(try dict(at: stack.count - 1), items.values)
+            try deepen(stack.count - 1, by: items.depth)
+        case UInt8(ascii: "Q"): try push(try persistentLoad(try pop()))   // BINPERSID
         case UInt8(ascii: "R"):                                             // REDUCE
             let arguments = try pop(), callable = try pop()
             guard case .tuple(let values) = arguments else { throw PickleError.malformed("REDUCE arguments are not a tuple") }
-            stack.append(try TorchGlobals.call(callable, values))
+            try push(try TorchGlobals.call(callable, values))
         case UInt8(ascii: "b"):                                             // BUILD
             let state = try pop()
-            try TorchGlobals.build(try top(), state: state)
+            try TorchGlobals.build(try topEntry().value, state: state)
         default:
             throw PickleError.unknownOpcode(opcode, offset: opcodeOffset)
         }
@@ -98,27 +111,63 @@ struct PickleMachine {
 
     // MARK: stack helpers
 
-    private func top() throws -> PickleValue {
-        guard let value = stack.last else { throw PickleError.malformed("empty stack") }
-        return value
+    private mutating func push(_ value: PickleValue, depth: Int = 0) throws {
+        guard depth <= Self.maximumNesting else {
+            throw PickleError.malformed("containers nested more than \(Self.maximumNesting) deep")
+        }
+        stack.append(value)
+        depths.append(depth)
     }
-    private mutating func pop() throws -> PickleValue {
-        guard let value = stack.popLast() else { throw PickleError.malformed("empty stack") }
-        return value
+    /// Pushes a container built from `items`, one level deeper than its deepest item.
+    private mutating func pushContainer(_ items: (values: [PickleValue], depth: Int),
+                                        _ make: ([PickleValue]) throws -> PickleValue) throws {
+        try push(try make(items.values), depth: items.depth + 1)
     }
-    private mutating func popCount(_ count: Int) throws -> [PickleValue] {
+    /// The container at `index` now holds something `depth` deep.
+    private mutating func deepen(_ index: Int, by depth: Int) throws {
+        depths[index] = max(depths[index], depth + 1)
+        guard depths[index] <= Self.maximumNesting else {
+            throw PickleError.malformed("containers nested more than \(Self.maximumNesting) deep")
+        }
+    }
+    private mutating func pushMemo(_ index: Int) throws {
+        guard let entry = memo[index] else { throw PickleError.malformed("memo index \(index) unset") }
+        try push(entry.value, depth: entry.depth)
+    }
+    private func topEntry() throws -> (value: PickleValue, depth: Int) {
+        guard let value = stack.last, let depth = depths.last else { throw PickleError.malformed("empty stack") }
+        return (value, depth)
+    }
+    private mutating func pop() throws -> PickleValue { try popEntry().value }
+    private mutating func popEntry() throws -> (value: PickleValue, depth: Int) {
+        guard let value = stack.popLast(), let depth = depths.popLast() else { throw PickleError.malformed("empty stack") }
+        return (value, depth)
+    }
+    private mutating func popCount(_ count: Int) throws -> (values: [PickleValue], depth: Int) {
         guard stack.count >= count else { throw PickleError.malformed("stack underflow") }
-        defer { stack.removeLast(count) }
-        return Array(stack.suffix(count))
+        defer { stack.removeLast(count); depths.removeLast(count) }
+        return (Array(stack.suffix(count)), depths.suffix(count).max() ?? 0)
     }
-    private mutating func popMark() throws -> [PickleValue] {
+    private mutating func popMark() throws -> (values: [PickleValue], depth: Int) { try popMarkEntries() }
+    private mutating func popMarkEntries() throws -> (values: [PickleValue], depth: Int) {
         guard let mark = markStack.popLast(), mark <= stack.count else { throw PickleError.malformed("no MARK") }
-        defer { stack.removeSubrange(mark...) }
-        return Array(stack[mark...])
+        defer { stack.removeSubrange(mark...); depths.removeSubrange(mark...) }
+        return (Array(stack[mark...]), depths[mark...].max() ?? 0)
     }
-    private func memoValue(_ index: Int) throws -> PickleValue {
-        guard let value = memo[index] else { throw PickleError.malformed("memo index \(index) unset") }
-        return value
+
+    /// Empties every memoised list and dict. Only memoised containers can be changed after being
+    /// put into another one (so only they can form cycles or nest deeper than tracked): emptying
+    /// them frees cycles (no leak) and keeps freeing the rest shallow. Call when done.
+    mutating func releaseContainers() {
+        for entry in memo.values {
+            switch entry.value {
+            case .list(let list): list.items.removeAll()
+            case .dict(let dict): dict.removeAll()
+            default: continue
+            }
+        }
+        memo.removeAll()
+        (stack, depths) = ([], [])
     }
     private func list(at index: Int) throws -> PickleList {
         guard stack.indices.contains(index), case .list(let list) = stack[index] else { throw PickleError.malformed("APPEND target is not a list") }
@@ -128,7 +177,7 @@ struct PickleMachine {
         guard stack.indices.contains(index), case .dict(let dict) = stack[index] else { throw PickleError.malformed("SETITEM target is not a dict") }
         return dict
     }
-    private func setItems(_ dictionary: PickleDict, _ items: [PickleValue]) throws {
+    private static func setItems(_ dictionary: PickleDict, _ items: [PickleValue]) throws {
         guard items.count % 2 == 0 else { throw PickleError.malformed("odd number of dict items") }
         for pair in stride(from: 0, to: items.count, by: 2) { try dictionary.set(items[pair], items[pair + 1]) }
     }

@@ -23,6 +23,11 @@ final class PickleDict {
             values.append(value)
         }
     }
+
+    /// Drops every entry (breaks reference cycles when the pickle is done with).
+    func removeAll() {
+        (keys, values, positions) = ([], [], [:])
+    }
 }
 
 /// Dictionary keys the unpickler accepts: strings and integers.
