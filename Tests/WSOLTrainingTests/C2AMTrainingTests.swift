@@ -38,7 +38,7 @@ extension TrainerNetworkTests {
     /// neither the log nor the evaluation reports a classification accuracy.
     @Test func labelsDoNotChangeTraining() throws {
         func train(_ name: String, metadataRoot: String) throws -> Trainer {
-            var config = TrainingFixtures.config("c2am-\(name)", epochs: 1, method: "c2am")
+            var config = TrainingFixtures.config("c2am-\(name)", epochs: 1, batchSize: 16, method: "c2am")
             config.metadataRoot = metadataRoot
             let trainer = try TrainingSetup.makeTrainer(config: config, packageVersion: "test")
             #expect(try trainer.run() == .finished)
@@ -63,9 +63,33 @@ extension TrainerNetworkTests {
         }
     }
 
+    /// A run killed mid-epoch 0 (checkpoint at step 5 of 12, killed after step 7) and resumed ends
+    /// with the same weights and the same polarity verdict as an uninterrupted one, bit for bit.
+    @Test func resumedRunEqualsUninterruptedRun() throws {
+        let configA = TrainingFixtures.config("c2am-resume-a", epochs: 1, batchSize: 16, method: "c2am")
+        let runA = try TrainingSetup.makeTrainer(config: configA, packageVersion: "test")
+        #expect(try runA.run() == .finished)
+        var configB = configA
+        configB.outputDirectory = TrainingFixtures.runDirectory("c2am-resume-b")
+        let runB = try TrainingSetup.makeTrainer(config: configB, packageVersion: "test")
+        runB.hooks.checkpointEverySteps = 5
+        runB.hooks.stopAfterStep = 7
+        #expect(try runB.run() == .stopped(afterStep: 7))
+        let runC = try TrainingSetup.makeTrainer(config: configB, packageVersion: "test")
+        try runC.resume()
+        #expect(runC.state.globalStep == 5)
+        #expect(try runC.run() == .finished)
+        let weightsA = runA.model.stateDict(), weightsC = runC.model.stateDict()
+        #expect(weightsA.names == weightsC.names && weightsA.names.contains("polarity"))
+        for name in weightsA.names {
+            #expect(weightsA.arrays[name]!.values.map(\.bitPattern) == weightsC.arrays[name]!.values.map(\.bitPattern),
+                    "weights \(name) differ")
+        }
+    }
+
     /// `--quirk-compat`: BN affines stay at (1, 0) and SGD runs with momentum 1e-4, no Nesterov.
     @Test func quirkCompatFreezesBatchNormAffine() throws {
-        var config = TrainingFixtures.config("c2am-quirk", epochs: 1, method: "c2am")
+        var config = TrainingFixtures.config("c2am-quirk", epochs: 1, batchSize: 16, method: "c2am")
         config.method.c2am.quirkCompat = true
         config.optimizer = "sgd"
         let trainer = try TrainingSetup.makeTrainer(config: config, packageVersion: "test")
