@@ -28,6 +28,13 @@ struct RefineCAMsCommand: ParsableCommand {
     @Option(help: "Output directory of the refined maps.") var out: String
 
     func run() throws {
+        let scores = try refine()
+        if scores.images > 0 { print(scores.jsonText()) }
+    }
+
+    /// Writes the refined maps; returns the mask scores (none when the split has no masks or no
+    /// `--data-root`).
+    func refine() throws -> PseudoMaskScores {
         let split = try WSOLMetadata.read(directory: metadata)
         let camSource = ScoreMapSource(root: cams, size: inputSize, clampOutOfRange: true)
         let foregroundSource = ScoreMapSource(root: foreground, size: inputSize, clampOutOfRange: true)
@@ -45,7 +52,7 @@ struct RefineCAMsCommand: ParsableCommand {
                 scores.accumulate(cam: cam, foreground: cue, mask: mask)
             }
         }
-        if scores.images > 0 { print(scores.jsonText()) }
+        return scores
     }
 }
 

@@ -42,6 +42,16 @@ for method in ["cam", "c2am"]:
     print(f"| {method} | {len(runs)} | " + " | ".join(cells) + " |")
 
 print()
+print("| method | best epoch (train-fullsup) | last ckpt: test MaxBoxAccV2 | test PxAP | counter MaxBoxAccV2 | counter PxAP |")
+print("|---|---|---|---|---|---|")
+for method in ["cam", "c2am"]:
+    manifests = [load(run / "manifest.json") for run in seeds(method)]
+    finals = [m["metrics"].get("final", {}) for m in manifests]
+    best = ", ".join(str(m["metrics"].get("bestEpoch")) for m in manifests)
+    values = [cell([f.get(split, {}).get(key) for f in finals]) for split in splits for key in ["maxBoxAccV2", "pxap"]]
+    print(f"| {method} | {best} | " + " | ".join(values) + " |")
+
+print()
 print("| method | split | cut τ (train-fullsup) | object ≥ τ | part ≥ τ | body (object − part) ≥ τ | background ≥ τ | IoU |")
 print("|---|---|---|---|---|---|---|---|")
 for method in ["cam", "c2am"]:
