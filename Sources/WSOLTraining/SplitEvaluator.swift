@@ -87,11 +87,14 @@ public final class SplitEvaluator {
         var boxAccuracy = BoxAccuracyAccumulator(configuration: BoxAccuracyConfiguration(interval: interval))
         var pixelAccuracy = PixelPrecisionRecallAccumulator(interval: interval)
         var (correct, seen) = (0, 0)
+        let labelFree = model is any LabelFreeModel
         let batches = loader.epoch(0)
         while let batch = try batches.next() {
             let images = batch.tensor
-            let logits = withNoGrad { model(images) }
-            correct += zip(logits.argmax(axis: 1), batch.labels).filter { $0 == $1 }.count
+            if !labelFree {
+                let logits = withNoGrad { model(images) }
+                correct += zip(logits.argmax(axis: 1), batch.labels).filter { $0 == $1 }.count
+            }
             seen += batch.count
             guard let maps = ScoreMaps.evaluationMaps(model: model, images: images, classes: batch.labels) else { continue }
             for (values, id) in zip(maps, batch.imageIDs) {
@@ -102,7 +105,6 @@ public final class SplitEvaluator {
         }
         let boxResult = boxAccuracy.imageCount > 0 ? boxAccuracy.result() : nil
         let pixelResult = masks.isEmpty ? nil : try? pixelAccuracy.result()
-        let labelFree = model is any LabelFreeModel
         return SplitScores(top1Accuracy: labelFree ? 0 : Double(correct) * 100 / Double(max(seen, 1)),
                            maxBoxAccV2: boxResult?.meanMaxBoxAccuracy, maxBoxAccByIoU: boxResult?.maxBoxAccuracy,
                            pxap: pixelResult?.pixelAveragePrecision, imageCount: seen, labelFree: labelFree ? true : nil)

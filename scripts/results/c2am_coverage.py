@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Whole-object vs part coverage of score maps on SynthWSOL (needs the generator's parts/ masks).
 
-Usage: c2am_coverage.py DATA_ROOT VAL_MAPS TEST_SPLIT TEST_MAPS SIZE [--label NAME]
+Usage: c2am_coverage.py DATA_ROOT VAL_MAPS TEST_SPLIT TEST_MAPS SIZE [--label NAME] [--cut TAU]
 
-For one kind of map (e.g. a CAM run's or a C2AM run's `wsol localize` score maps at SIZE px):
-the cut tau is chosen on train-fullsup (VAL_MAPS over the `val` split) as the one maximising the
-pooled pixel IoU of `map >= tau` with the object masks (grid 0.01); then, on TEST_SPLIT, it prints
-the fraction of object pixels, of part pixels, of body pixels (object minus part) and of
-background pixels at or above tau, pooled over the split. Masks are resized with OpenCV-style
-nearest neighbour (source index floor(dst * W / SIZE)), as the evaluation does.
+For one kind of map (a CAM run's or a C2AM run's `wsol localize` score maps at SIZE px, min-max
+normalised) on TEST_SPLIT, pooled over its images:
+* `mean*`: the mean map value on object, part, body (object minus part) and background pixels
+  (threshold-free);
+* `object`, `part`, `body`, `background`: the percentage of those pixels with map >= TAU
+  (default 0.5, a fixed cut for every method);
+* `valBestCut`/`valIoU`: for reference, the cut maximising the pooled pixel IoU with the object
+  masks on train-fullsup (VAL_MAPS over `val`; 0 means "everything foreground" wins).
+Masks are resized with OpenCV-style nearest neighbour (source index floor(dst * W / SIZE)), as the
+evaluation does.
 """
 import json
 import os
@@ -52,6 +56,16 @@ def best_cut(items):
     return float(cuts[k]), float(iou[k] * 100)
 
 
+def mean_scores(items):
+    sums = {"meanObject": [0.0, 0], "meanPart": [0.0, 0], "meanBody": [0.0, 0], "meanBackground": [0.0, 0]}
+    for score, obj, part in items:
+        for name, region in (("meanObject", obj), ("meanPart", part), ("meanBody", obj & ~part),
+                             ("meanBackground", ~obj)):
+            sums[name][0] += float(np.sum(score[region]))
+            sums[name][1] += int(np.sum(region))
+    return {name: round(total / max(count, 1), 4) for name, (total, count) in sums.items()}
+
+
 def coverage(items, cut):
     sums = {"object": [0, 0], "part": [0, 0], "body": [0, 0], "background": [0, 0], "iou": [0, 0]}
     for score, obj, part in items:
@@ -66,16 +80,22 @@ def coverage(items, cut):
 
 def main():
     args = sys.argv[1:]
-    label = "maps"
+    label, cut = "maps", 0.5
     if "--label" in args:
         at = args.index("--label")
         label = args[at + 1]
         del args[at:at + 2]
+    if "--cut" in args:
+        at = args.index("--cut")
+        cut = float(args[at + 1])
+        del args[at:at + 2]
     root, val_maps, test_split, test_maps, size = args
     size = int(size)
-    cut, val_iou = best_cut(load_split(root, "val", val_maps, size))
-    result = {"label": label, "split": test_split, "cut": cut, "valIoU": round(val_iou, 2)}
-    result.update(coverage(load_split(root, test_split, test_maps, size), cut))
+    val_cut, val_iou = best_cut(load_split(root, "val", val_maps, size))
+    result = {"label": label, "split": test_split, "cut": cut, "valBestCut": val_cut, "valIoU": round(val_iou, 2)}
+    items = load_split(root, test_split, test_maps, size)
+    result.update(mean_scores(items))
+    result.update(coverage(items, cut))
     print(json.dumps(result))
 
 

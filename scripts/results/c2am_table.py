@@ -20,6 +20,12 @@ def cell(values):
     return f"{statistics.mean(values):.1f} ± {statistics.stdev(values):.1f}"
 
 
+def cell2(values):
+    if len(values) == 1:
+        return f"{values[0]:.2f}"
+    return f"{statistics.mean(values):.2f} ± {statistics.stdev(values):.2f}" if values else "-"
+
+
 def load(path):
     return json.loads(path.read_text()) if path.exists() else None
 
@@ -52,17 +58,17 @@ for method in ["cam", "c2am"]:
     print(f"| {method} | {best} | " + " | ".join(values) + " |")
 
 print()
-print("| method | split | cut τ (train-fullsup) | object ≥ τ | part ≥ τ | body (object − part) ≥ τ | background ≥ τ | IoU |")
-print("|---|---|---|---|---|---|---|---|")
+print("| method | split | mean map: part | body (object − part) | background | ≥ 0.5: part | body | background | IoU(≥ 0.5, object) |")
+print("|---|---|---|---|---|---|---|---|---|")
 for method in ["cam", "c2am"]:
     for split in splits:
         cover = [load(run / f"coverage-{split}.json") for run in seeds(method)]
         cover = [c for c in cover if c]
         if not cover:
             continue
-        cuts = ", ".join(f"{c['cut']:.2f}" for c in cover)
-        values = [cell([c[key] for c in cover]) for key in ["object", "part", "body", "background", "iou"]]
-        print(f"| {method} | {split} | {cuts} | " + " | ".join(values) + " |")
+        means = [cell2([c[key] for c in cover]) for key in ["meanPart", "meanBody", "meanBackground"]]
+        values = [cell([c[key] for c in cover]) for key in ["part", "body", "background", "iou"]]
+        print(f"| {method} | {split} | " + " | ".join(means + values) + " |")
 
 print()
 print("| split | seeds | CAM PxAP | refined PxAP | C²AM PxAP | CAM mIoU (best constant bg) | refined mIoU | C²AM F > 0.5 mIoU |")
