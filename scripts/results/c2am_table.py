@@ -48,6 +48,15 @@ for method in ["cam", "c2am"]:
     print(f"| {method} | {len(runs)} | " + " | ".join(cells) + " |")
 
 print()
+print("| run | best epoch | test MaxBoxAccV2 | test PxAP | counter MaxBoxAccV2 | counter PxAP |")
+print("|---|---|---|---|---|---|")
+for method in ["cam", "c2am"]:
+    for run in seeds(method):
+        evals = [load(run / f"eval-{split}.json") for split in splits]
+        best = load(run / "manifest.json")["metrics"].get("bestEpoch")
+        print(f"| {run.name} | {best} | " + " | ".join(f"{e[k]:.1f}" for e in evals for k in ["MaxBoxAccV2", "PxAP"]) + " |")
+
+print()
 print("| method | best epoch (train-fullsup) | last ckpt: test MaxBoxAccV2 | test PxAP | counter MaxBoxAccV2 | counter PxAP |")
 print("|---|---|---|---|---|---|")
 for method in ["cam", "c2am"]:
