@@ -76,7 +76,7 @@ enum FinalEvaluation {
         var lines = [title, "split          images  Top-1 Cls  MaxBoxAccV2        PxAP"]
         for (name, scores) in rows {
             lines.append(name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%7d", scores.imageCount)
-                         + cell(scores.top1Accuracy) + cell(scores.maxBoxAccV2) + " " + cell(scores.pxap))
+                         + cell(scores.labelFree == true ? nil : scores.top1Accuracy) + cell(scores.maxBoxAccV2) + " " + cell(scores.pxap))
         }
         return lines.joined(separator: "\n")
     }

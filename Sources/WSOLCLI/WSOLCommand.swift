@@ -19,6 +19,7 @@ public struct WSOLCommand: ParsableCommand {
             LocalizeCommand.self,
             TrainCommand.self,
             ReportCommand.self,
+            RefineCAMsCommand.self,
         ]
     )
     public init() {}

@@ -20,10 +20,14 @@ public struct SplitScores: Sendable, Equatable, Codable {
     /// PxAP when the split has masks (SynthWSOL, OpenImages).
     public var pxap: Double?
     public var imageCount: Int
+    /// True for a model trained without labels (C²AM): `top1Accuracy` is then 0 and meaningless
+    /// (its logits are an untrained classifier's). Absent (nil) for classifiers.
+    public var labelFree: Bool?
 
-    public init(top1Accuracy: Double, maxBoxAccV2: Double?, maxBoxAccByIoU: [Double]?, pxap: Double?, imageCount: Int) {
+    public init(top1Accuracy: Double, maxBoxAccV2: Double?, maxBoxAccByIoU: [Double]?, pxap: Double?, imageCount: Int,
+                labelFree: Bool? = nil) {
         (self.top1Accuracy, self.maxBoxAccV2, self.maxBoxAccByIoU) = (top1Accuracy, maxBoxAccV2, maxBoxAccByIoU)
-        (self.pxap, self.imageCount) = (pxap, imageCount)
+        (self.pxap, self.imageCount, self.labelFree) = (pxap, imageCount, labelFree)
     }
 }
 
@@ -83,11 +87,14 @@ public final class SplitEvaluator {
         var boxAccuracy = BoxAccuracyAccumulator(configuration: BoxAccuracyConfiguration(interval: interval))
         var pixelAccuracy = PixelPrecisionRecallAccumulator(interval: interval)
         var (correct, seen) = (0, 0)
+        let labelFree = model is any LabelFreeModel
         let batches = loader.epoch(0)
         while let batch = try batches.next() {
             let images = batch.tensor
-            let logits = withNoGrad { model(images) }
-            correct += zip(logits.argmax(axis: 1), batch.labels).filter { $0 == $1 }.count
+            if !labelFree {
+                let logits = withNoGrad { model(images) }
+                correct += zip(logits.argmax(axis: 1), batch.labels).filter { $0 == $1 }.count
+            }
             seen += batch.count
             guard let maps = ScoreMaps.evaluationMaps(model: model, images: images, classes: batch.labels) else { continue }
             for (values, id) in zip(maps, batch.imageIDs) {
@@ -98,9 +105,9 @@ public final class SplitEvaluator {
         }
         let boxResult = boxAccuracy.imageCount > 0 ? boxAccuracy.result() : nil
         let pixelResult = masks.isEmpty ? nil : try? pixelAccuracy.result()
-        return SplitScores(top1Accuracy: Double(correct) * 100 / Double(max(seen, 1)),
+        return SplitScores(top1Accuracy: labelFree ? 0 : Double(correct) * 100 / Double(max(seen, 1)),
                            maxBoxAccV2: boxResult?.meanMaxBoxAccuracy, maxBoxAccByIoU: boxResult?.maxBoxAccuracy,
-                           pxap: pixelResult?.pixelAveragePrecision, imageCount: seen)
+                           pxap: pixelResult?.pixelAveragePrecision, imageCount: seen, labelFree: labelFree ? true : nil)
     }
 
     /// MaxBoxAccV2 of one fixed map used for every image (the centre baseline), in percent.

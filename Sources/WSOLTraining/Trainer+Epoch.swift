@@ -1,17 +1,20 @@
 //! The end of an epoch: evaluation, history, checkpoints, manifest and log.
 import Foundation
+import WSOLModels
 
 extension Trainer {
     /// Evaluates, records the epoch, writes the last (and, if improved, best) checkpoint, then
     /// the log and manifest. The checkpoint goes first: a kill between the writes leaves a log
     /// that the resumed run rewrites from the checkpoint's history.
     func finishEpoch() throws {
+        method.epochFinished(state.epoch, model: model)
         let validation = try evaluator?.evaluate(model)
         let record = EpochRecord(
             epoch: state.epoch + 1, trainLoss: state.epochLossSum / Double(max(state.batchInEpoch, 1)),
             trainAccuracy: Double(state.epochCorrect) * 100 / Double(max(state.epochImages, 1)),
             validation: validation, learningRate: Double(optimizer.groups.first?.learningRate ?? 0),
-            imagesPerSecond: Double(state.epochImages) / max(state.epochSeconds, 1e-9), seconds: state.epochSeconds)
+            imagesPerSecond: Double(state.epochImages) / max(state.epochSeconds, 1e-9), seconds: state.epochSeconds,
+            labelFree: model is any LabelFreeModel ? true : nil)
         state.history.append(record)
         (state.epoch, state.batchInEpoch, state.epochLossSum) = (state.epoch + 1, 0, 0)
         (state.epochCorrect, state.epochImages, state.epochSeconds) = (0, 0, 0)
@@ -33,9 +36,11 @@ extension Trainer {
 
     /// One human-readable line per epoch.
     static func summary(_ record: EpochRecord) -> String {
-        var text = "epoch \(record.epoch): loss \(format(record.trainLoss, 4)), train acc \(format(record.trainAccuracy, 1))%"
+        let labelFree = record.labelFree == true
+        var text = "epoch \(record.epoch): loss \(format(record.trainLoss, 4)), "
+            + (labelFree ? "label-free (no accuracy)" : "train acc \(format(record.trainAccuracy, 1))%")
         if let validation = record.validation {
-            text += ", train-fullsup top-1 \(format(validation.top1Accuracy, 1))%"
+            if !labelFree { text += ", train-fullsup top-1 \(format(validation.top1Accuracy, 1))%" }
             if let box = validation.maxBoxAccV2 { text += ", MaxBoxAccV2 \(format(box, 1))" }
         }
         return text + ", \(format(record.imagesPerSecond, 0)) img/s"

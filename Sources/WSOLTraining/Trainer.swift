@@ -141,8 +141,9 @@ public final class Trainer {
             throw error
         }
         optimizer.step(output.loss.backward())
-        let predictions = output.logits.argmax(axis: 1)
-        state.epochCorrect += zip(predictions, batch.labels).filter { $0 == $1 }.count
+        if !(model is any LabelFreeModel) {
+            state.epochCorrect += zip(output.logits.argmax(axis: 1), batch.labels).filter { $0 == $1 }.count
+        }
         state.epochImages += batch.count
         state.epochLossSum += Double(loss)
         state.batchInEpoch += 1

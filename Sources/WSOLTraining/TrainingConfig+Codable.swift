@@ -116,6 +116,7 @@ extension TrainingConfig {
 extension MethodSettings {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, hasGridSize, hasDropRate, cutmixBeta, cutmixProbability, adlDropRate, adlThreshold, adlLayer
+        case c2am
     }
 
     public init(from decoder: Decoder) throws {
@@ -130,6 +131,7 @@ extension MethodSettings {
         settings.adlDropRate = try c.value(.adlDropRate, or: settings.adlDropRate)
         settings.adlThreshold = try c.value(.adlThreshold, or: settings.adlThreshold)
         settings.adlLayer = try c.value(.adlLayer, or: settings.adlLayer)
+        settings.c2am = try c.value(.c2am, or: settings.c2am)
         self = settings
     }
 }

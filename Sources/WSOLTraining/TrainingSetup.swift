@@ -35,7 +35,7 @@ public enum TrainingSetup {
         } else {
             logger.warning("no train-fullsup (val) split under \(metadataRoot)/\(config.dataset): no localization metrics per epoch")
         }
-        let method = makeMethod(config.method)
+        let method = makeMethod(config.method, seed: config.seed)
         let model = try buildModel(config: config, classCount: classCount, method: method)
         let optimizer = makeOptimizer(config: config, model: model)
         let manifest = RunManifest(
@@ -54,14 +54,15 @@ public enum TrainingSetup {
         try method.prepareModel(BackboneFactory.build(config: config, classCount: classCount))
     }
 
-    /// The configured method.
-    public static func makeMethod(_ settings: MethodSettings) -> any WSOLTrainingMethod {
+    /// The configured method. `seed` initialises a method's own heads (C²AM's disentangler).
+    public static func makeMethod(_ settings: MethodSettings, seed: UInt64 = 0) -> any WSOLTrainingMethod {
         switch settings.name {
         case "has": return HideAndSeekTraining(gridSize: settings.hasGridSize, dropRate: settings.hasDropRate)
         case "cutmix": return CutMixTraining(beta: settings.cutmixBeta, probability: settings.cutmixProbability)
         case "adl":
             return AttentionDropoutTraining(dropRate: settings.adlDropRate, threshold: settings.adlThreshold,
                                             layer: settings.adlLayer.isEmpty ? nil : settings.adlLayer)
+        case "c2am": return settings.c2am.makeMethod(seed: seed)
         default: return VanillaCAMTraining()
         }
     }
@@ -72,7 +73,9 @@ public enum TrainingSetup {
         let isNew = BackboneFactory.newLayerPredicate(config: config, model: model)
         var base: [Parameter] = []
         var new: [Parameter] = []
+        let frozen = model as? any FrozenParameterModel
         for (name, parameter) in model.namedParameters() where parameter.isTrainable {
+            if frozen?.isFrozenParameter(named: name) == true { continue }
             if isNew(name) { new.append(parameter) } else { base.append(parameter) }
         }
         let groups = [
@@ -81,6 +84,9 @@ public enum TrainingSetup {
                            weightDecay: config.weightDecay),
         ]
         if config.optimizer == "adam" { return Adam(groups: groups) }
+        if config.method.name == "c2am" && config.method.c2am.quirkCompat {
+            return SGD(groups: groups, momentum: C2AMSettings.quirkMomentum, nesterov: false)
+        }
         return SGD(groups: groups, momentum: config.momentum, nesterov: config.nesterov && config.momentum > 0)
     }
 }

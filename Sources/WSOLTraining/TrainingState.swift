@@ -16,6 +16,8 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     /// Training images per second over the epoch (wall clock, excluding evaluation).
     public var imagesPerSecond: Double
     public var seconds: Double
+    /// True when the model trains without labels (C²AM): `trainAccuracy` is then 0 and meaningless.
+    public var labelFree: Bool? = nil
 }
 
 /// The resumable position of a run. Randomness is derived from `(seed, globalStep)` and the

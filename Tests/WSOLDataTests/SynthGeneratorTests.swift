@@ -38,8 +38,9 @@ import Testing
             try generator.write(to: root + "/a", threads: 1)
             try generator.write(to: root + "/b", threads: 2)
             let a = try files(under: root + "/a"), b = try files(under: root + "/b")
-            // 16 images + 16 masks + ignore mask + 4 splits x 6 metadata files + classes.txt + synthwsol.json.
-            #expect(a.count == 16 + 16 + 1 + 24 + 2)
+            // 16 images + 16 masks + 16 part masks + ignore mask + 4 splits x 6 metadata files
+            // + classes.txt + synthwsol.json.
+            #expect(a.count == 16 + 16 + 16 + 1 + 24 + 2)
             #expect(a == b)
             var other = smallConfig
             other.seed = 8
@@ -107,5 +108,25 @@ import Testing
         var config = smallConfig
         config.imageSize = 32
         #expect(throws: SynthConfigError.self) { try SynthGenerator(config: config) }
+    }
+}
+
+extension SynthGeneratorTests {
+    /// Part masks: every part pixel is an object pixel, and the part covers 5-10% (planned part
+    /// fraction) of the object, give or take anti-aliasing at the mask edges (3-15% here).
+    @Test func partMasksLieInsideTheObjectMask() throws {
+        try withTemporaryDirectory { root in
+            let generator = try SynthGenerator(config: smallConfig)
+            try generator.write(to: root, threads: 2)
+            let metadata = try WSOLMetadata.read(metadataRoot: root + "/metadata", dataset: "SynthWSOL", split: .train)
+            for id in metadata.imageIDs {
+                let maskPath = try #require(metadata.masks[id]?.instancePaths.first)
+                let object = try ImageCodec.read(root + "/" + maskPath, gray: true).pixels
+                let part = try ImageCodec.read(root + "/parts" + maskPath.dropFirst("masks".count), gray: true).pixels
+                #expect(zip(part, object).allSatisfy { $0 == 0 || $1 != 0 }, "part outside the object in \(id)")
+                let share = Double(part.filter { $0 != 0 }.count) / Double(object.filter { $0 != 0 }.count)
+                #expect(share > 0.03 && share < 0.15, "part share \(share) in \(id)")
+            }
+        }
     }
 }

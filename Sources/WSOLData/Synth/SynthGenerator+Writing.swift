@@ -11,7 +11,7 @@ extension SynthGenerator {
             guard overwrite else {
                 throw MetadataError(path: directory, reason: "output directory is not empty (allow overwriting, --overwrite in the CLI, to replace a previous SynthWSOL run)")
             }
-            for owned in ["images", "masks", "metadata/\(Self.datasetName)", Self.recordFileName] {
+            for owned in ["images", "masks", "parts", "metadata/\(Self.datasetName)", Self.recordFileName] {
                 let target = (directory as NSString).appendingPathComponent(owned)
                 if manager.fileExists(atPath: target) {
                     do { try manager.removeItem(atPath: target) } catch {
@@ -27,7 +27,7 @@ extension SynthGenerator {
     /// writes each image and mask. Returns the boxes in scene order.
     func renderAndWrite(_ scenes: [SynthScene], root: String, threads: Int,
                         counter: ProgressCounter) throws -> [MetadataBox] {
-        let folders = Set(scenes.flatMap { [imagePath($0), maskPath($0)] }
+        let folders = Set(scenes.flatMap { [imagePath($0), maskPath($0), partMaskPath($0)] }
             .map { (($0 as NSString).deletingLastPathComponent) })
         for folder in folders.sorted() {
             try MetadataFileWriter.makeDirectory((root as NSString).appendingPathComponent(folder))
@@ -42,6 +42,7 @@ extension SynthGenerator {
                     let rendering = render(scene)
                     try writeImage(rendering.image, to: (root as NSString).appendingPathComponent(imagePath(scene)))
                     try ImageCodec.writePNG(rendering.mask, to: (root as NSString).appendingPathComponent(maskPath(scene)))
+                    try ImageCodec.writePNG(rendering.partMask, to: (root as NSString).appendingPathComponent(partMaskPath(scene)))
                     results.store(rendering.box, at: index)
                     counter.advance()
                 } catch {

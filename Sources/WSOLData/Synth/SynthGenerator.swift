@@ -46,6 +46,9 @@ public struct SynthGenerator: Sendable {
 
     /// `masks/<split>/<class>/<nnnn>.png`, relative to the dataset root.
     public func maskPath(_ scene: SynthScene) -> String { "masks/\(relativeStem(scene)).png" }
+    /// `parts/<split>/<class>/<nnnn>.png`: the discriminative part's mask (not in the metadata;
+    /// for part-vs-body coverage measurements, docs/synthwsol.md).
+    public func partMaskPath(_ scene: SynthScene) -> String { "parts/\(relativeStem(scene)).png" }
 
     private func relativeStem(_ scene: SynthScene) -> String {
         let number = String(scene.index)

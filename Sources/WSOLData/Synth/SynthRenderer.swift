@@ -12,6 +12,9 @@ public struct SynthRendering: Sendable {
     public var objectArea: Double
     /// Part area in pixels, summed sample coverage.
     public var partArea: Double
+    /// Gray, 255 where the class object's discriminative part covers at least half the pixel
+    /// (a subset of `mask` up to anti-aliasing), for part-vs-body coverage measurements.
+    public var partMask: PixelImage
 }
 
 /// Renders scenes with `n x n` supersampling per pixel (box filter): colours are averaged over the
@@ -27,6 +30,7 @@ public enum SynthRenderer {
             distractors: scene.distractors.map { PreparedObject($0) })
         var pixels = [UInt8](repeating: 0, count: size * size * 3)
         var maskPixels = [UInt8](repeating: 0, count: size * size)
+        var partPixels = [UInt8](repeating: 0, count: size * size)
         var objectHits = 0, partHits = 0
         let samplesPerPixel = config.supersampling * config.supersampling
         for y in 0..<size {
@@ -42,13 +46,15 @@ public enum SynthRenderer {
                 pixels[offset + 1] = UInt8((colour.y * 255).rounded())
                 pixels[offset + 2] = UInt8((colour.z * 255).rounded())
                 if 2 * pixel.objectHits >= samplesPerPixel { maskPixels[y * size + x] = 255 }
+                if 2 * pixel.partHits >= samplesPerPixel { partPixels[y * size + x] = 255 }
             }
         }
         let mask = PixelImage(width: size, height: size, channels: 1, pixels: maskPixels)
         let sampleArea = 1 / Double(samplesPerPixel)
         return SynthRendering(image: PixelImage(width: size, height: size, channels: 3, pixels: pixels),
                               mask: mask, box: boundingBox(of: mask),
-                              objectArea: Double(objectHits) * sampleArea, partArea: Double(partHits) * sampleArea)
+                              objectArea: Double(objectHits) * sampleArea, partArea: Double(partHits) * sampleArea,
+                              partMask: PixelImage(width: size, height: size, channels: 1, pixels: partPixels))
     }
 
     /// The prepared layers of a scene, bottom to top: background, distractors, class object.

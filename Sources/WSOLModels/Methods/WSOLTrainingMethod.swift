@@ -67,6 +67,9 @@ public protocol WSOLTrainingMethod: AnyObject {
     func stateArrays() -> [(String, NamedArray)]
     /// Restores ``stateArrays()``. Default: nothing to restore.
     func loadStateArrays(_ arrays: [String: NamedArray]) throws
+    /// Called by the loop after the last batch of `epoch` (0-based), before that epoch's
+    /// evaluation and checkpoint (C²AM's polarity check after epoch 0). Default: nothing.
+    func epochFinished(_ epoch: Int, model: any FeatureMapClassifier)
 }
 
 extension WSOLTrainingMethod {
@@ -93,6 +96,7 @@ extension WSOLTrainingMethod {
 
     public func stateArrays() -> [(String, NamedArray)] { [] }
     public func loadStateArrays(_ arrays: [String: NamedArray]) throws {}
+    public func epochFinished(_ epoch: Int, model: any FeatureMapClassifier) {}
 }
 
 /// Vanilla CAM training (wsolevaluation's baseline): plain cross-entropy on the logits.
