@@ -20,6 +20,21 @@ public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
 public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
                    stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int) = (1, 1),
                    groups: Int = 1) -> Tensor {
+    let geometry = checkedConvolutionGeometry(input, weight: weight, bias: bias, stride: stride, padding: padding,
+                                              dilation: dilation, groups: groups)
+    let shape = [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth]
+    let kernels = TensorRuntime.kernels
+    return Tensor.makeResult(
+        shape: shape, recording: .conv2d(input: input, weight: weight, bias: bias, geometry: geometry)
+    ) { out in
+        kernels.conv2dForward(geometry, input: input.basePointer, weight: weight.basePointer,
+                              bias: bias.map { UnsafePointer($0.basePointer) }, output: out.baseAddress!)
+    }
+}
+
+/// The geometry of `conv2d(input, weight, bias, ...)`, after checking that the shapes fit.
+func checkedConvolutionGeometry(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int),
+                                padding: (Int, Int), dilation: (Int, Int), groups: Int) -> Conv2dGeometry {
     precondition(input.rank == 4 && weight.rank == 4,
                  "conv2d: input \(input.shape) and weight \(weight.shape) must be rank 4 (NCHW, OIHW)")
     precondition(weight.shape[1] * groups == input.shape[1],
@@ -36,14 +51,7 @@ public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
         dilationWidth: dilation.1, groups: groups)
     precondition(geometry.outputHeight > 0 && geometry.outputWidth > 0,
                  "conv2d: kernel \(weight.shape) does not fit input \(input.shape) with padding \(padding)")
-    let shape = [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth]
-    let kernels = TensorRuntime.kernels
-    return Tensor.makeResult(
-        shape: shape, recording: .conv2d(input: input, weight: weight, bias: bias, geometry: geometry)
-    ) { out in
-        kernels.conv2dForward(geometry, input: input.basePointer, weight: weight.basePointer,
-                              bias: bias.map { UnsafePointer($0.basePointer) }, output: out.baseAddress!)
-    }
+    return geometry
 }
 
 /// Backward of `conv2d`: gradients for input, weight and bias, each only if `needs` says so.

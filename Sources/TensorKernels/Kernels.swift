@@ -22,6 +22,16 @@ public protocol KernelSet: Sendable {
         _ geometry: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>)
 
+    /// Inference convolution with a fused epilogue:
+    /// `output = activation(conv(input, weight) + bias + residual)`; `bias` and `residual` may be
+    /// nil; `residual` has the output's shape `[N, O, H', W']` and may not alias `output`.
+    /// No backward pass exists for it (it serves no-grad inference); the default implementation
+    /// (in an extension) is the reference semantics.
+    func conv2dForwardFused(
+        _ geometry: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, activation: FusedActivation,
+        output: UnsafeMutablePointer<Float>)
+
     /// d(loss)/d(input) from d(loss)/d(output); overwrites `inputGradient`.
     func conv2dBackwardData(
         _ geometry: Conv2dGeometry, outputGradient: UnsafePointer<Float>,

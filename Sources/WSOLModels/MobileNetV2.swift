@@ -24,9 +24,27 @@ final class InvertedResidual: NamedModule, Layer {
 
     override var children: [(String, any Module)] { [("conv", conv)] }
 
+    /// Each conv-BN(-ReLU6) unit, and the projection with the residual, runs through
+    /// `convBatchNorm` (fused at inference, the separate layers' values in training).
     func callAsFunction(_ input: Tensor) -> Tensor {
-        usesResidual ? input + conv(input) : conv(input)
+        var x = input
+        let layers = conv.layers
+        for unit in layers.dropLast(2) { x = runConvBNReLU6(unit, x) }
+        guard let projection = layers[layers.count - 2] as? Conv2d, let norm = layers.last as? BatchNorm2d else {
+            preconditionFailure("InvertedResidual: the last two layers must be Conv2d and BatchNorm2d")
+        }
+        return convBatchNorm(projection, norm, x, residual: usesResidual ? input : nil)
     }
+}
+
+/// Runs a `convBNReLU6` unit through `convBatchNorm`; any other layer as it is.
+func runConvBNReLU6(_ unit: any Layer, _ input: Tensor) -> Tensor {
+    guard let sequence = unit as? Sequential, sequence.layers.count == 3,
+          let conv = sequence.layers[0] as? Conv2d, let norm = sequence.layers[1] as? BatchNorm2d,
+          (sequence.layers[2] as? Activation)?.name == "ReLU6" else {
+        return unit(input)
+    }
+    return convBatchNorm(conv, norm, input, activation: .relu6)
 }
 
 /// torchvision's `Conv2dNormActivation` with ReLU6: a `Sequential` named `0` (conv), `1` (BN), `2`.
@@ -88,7 +106,7 @@ public final class MobileNetV2: GAPLinearClassifier, LearningRateGrouped {
         var tap = FeatureTap(capture: capture, replacing: replacing)
         var x = input
         for (index, layer) in features.layers.enumerated() {
-            x = tap.pass("features.\(index)", layer(x))
+            x = tap.pass("features.\(index)", runConvBNReLU6(layer, x))
         }
         return tap.output(logits: classifier(pooledVector(x)))
     }

@@ -26,8 +26,12 @@ struct FeatureTap {
             result = replacing.value
         }
         if capture.contains(name) { features[name] = result }
+        if let start = Self.recordingStart, start == name { GradientRecording.currentGate?.open() }
         return result
     }
+
+    /// The layer after whose output a `forward(_:capture:recordingFrom:)` starts recording.
+    @TaskLocal static var recordingStart: String? = nil
 
     /// The output of the whole network together with what was captured.
     func output(logits: Tensor) -> ClassifierOutput {

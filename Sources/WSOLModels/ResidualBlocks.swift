@@ -30,11 +30,13 @@ final class Bottleneck: NamedModule, Layer {
         return list
     }
 
+    /// At inference each conv-BN(-add)-ReLU runs as one fused convolution (`convBatchNorm`);
+    /// in training, the same layers one by one.
     func callAsFunction(_ input: Tensor) -> Tensor {
-        var out = relu(bn1(conv1(input)))
-        out = relu(bn2(conv2(out)))
-        out = bn3(conv3(out))
-        return relu(out + (downsample?(input) ?? input))
+        let shortcut = downsample.map { projected(input, through: $0) } ?? input
+        var out = convBatchNorm(conv1, bn1, input, activation: .relu)
+        out = convBatchNorm(conv2, bn2, out, activation: .relu)
+        return convBatchNorm(conv3, bn3, out, residual: shortcut, activation: .relu)
     }
 }
 
@@ -60,8 +62,9 @@ final class BasicBlock: NamedModule, Layer {
     }
 
     func callAsFunction(_ input: Tensor) -> Tensor {
-        let out = bn2(conv2(relu(bn1(conv1(input)))))
-        return relu(out + (downsample?(input) ?? input))
+        let shortcut = downsample.map { projected(input, through: $0) } ?? input
+        let out = convBatchNorm(conv1, bn1, input, activation: .relu)
+        return convBatchNorm(conv2, bn2, out, residual: shortcut, activation: .relu)
     }
 }
 
@@ -71,6 +74,14 @@ private func projection(_ inChannels: Int, _ outChannels: Int, stride: Int,
     guard stride != 1 || inChannels != outChannels else { return nil }
     return Sequential(convolution(inChannels, outChannels, kernel: 1, stride: stride, using: &generator),
                       BatchNorm2d(outChannels))
+}
+
+/// The shortcut built by `projection`: its conv-BN pair through `convBatchNorm`.
+private func projected(_ input: Tensor, through shortcut: Sequential) -> Tensor {
+    guard let conv = shortcut.layers[0] as? Conv2d, let norm = shortcut.layers[1] as? BatchNorm2d else {
+        preconditionFailure("residual block: downsample must be Sequential(Conv2d, BatchNorm2d)")
+    }
+    return convBatchNorm(conv, norm, input)
 }
 
 /// Runs the blocks of stage `name` (e.g. `layer3`), tapping each block (`layer3.0`, ...) and then

@@ -142,10 +142,13 @@ final class DNNLPrimitiveDescriptor {
     let name: String
 
     /// `dnnl_primitive_desc_create` from an op descriptor (pointer to a `dnnl_*_desc_t`).
-    init(_ opDescriptor: UnsafeRawPointer, hint: DNNLPrimitiveDescriptor?, _ name: String) {
+    init(
+        _ opDescriptor: UnsafeRawPointer, hint: DNNLPrimitiveDescriptor?, attributes: dnnl_primitive_attr_t? = nil,
+        _ name: String
+    ) {
         var descriptor: dnnl_primitive_desc_t?
         checkDNNL(
-            dnnl_primitive_desc_create(&descriptor, opDescriptor, nil, DNNLEngine.shared.engine, hint?.handle),
+            dnnl_primitive_desc_create(&descriptor, opDescriptor, attributes, DNNLEngine.shared.engine, hint?.handle),
             "primitive_desc_create(\(name))")
         handle = descriptor!
         self.name = name
