@@ -26,7 +26,7 @@ public func fusedConv2d(
         case .relu6: return relu6(out)
         }
     }
-    let geometry = checkedConvolutionGeometry(input, weight: weight, bias: bias, stride: stride, padding: padding,
+    let geometry = checkedConvolutionGeometry(input.shape, weight: weight, bias: bias, stride: stride, padding: padding,
                                               dilation: dilation, groups: groups)
     let shape = [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth]
     if let residual {

@@ -32,6 +32,15 @@ public protocol KernelSet: Sendable {
         bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, activation: FusedActivation,
         output: UnsafeMutablePointer<Float>)
 
+    /// Runs the fused convolutions `steps` in order, each reading an earlier value (0 = `input`,
+    /// `k` = step `k`'s output) and optionally adding one (see ``ChainedConvolution``); writes the
+    /// last step's output (NCHW) to `output`. One `weights` and `biases` entry per step (a bias is
+    /// read only when its step `hasBias`). Inference only; the default implementation (in an
+    /// extension) is the reference semantics.
+    func convolutionChainForward(
+        _ steps: [ChainedConvolution], input: UnsafePointer<Float>, weights: [UnsafePointer<Float>],
+        biases: [UnsafePointer<Float>?], output: UnsafeMutablePointer<Float>)
+
     /// d(loss)/d(input) from d(loss)/d(output); overwrites `inputGradient`.
     func conv2dBackwardData(
         _ geometry: Conv2dGeometry, outputGradient: UnsafePointer<Float>,

@@ -54,6 +54,24 @@ import TensorTestSupport
         #expect(partialGradient[1].scalars.allSatisfy { $0 == 0 })
     }
 
+    /// At inference, unobserved blocks run as one convolution chain; observing every layer cuts
+    /// the chain at each block. Both equal the layer-by-layer (recorded) forward pass.
+    @Test func chainedInferenceMatchesTheLayers() {
+        let model = SmallResNet(classCount: 3, seed: 5)
+        model.train()
+        _ = withNoGrad { model(Tensor.randomNormal(shape: [4, 3, 32, 32], seed: 8)) }  // moves running stats
+        model.eval()
+        let input = Tensor.randomNormal(shape: [2, 3, 32, 32], seed: 6)
+        let wholeChain = withNoGrad { model.forward(input, capture: ["layer4"]) }
+        let perBlock = withNoGrad { model.forward(input, capture: Set(model.featureLayerNames)) }
+        let layers = model.forward(input, capture: ["layer2.1", "layer4"])   // recorded: no folding, no chain
+        #expect(layers.logits.isRecorded && !wholeChain.logits.isRecorded)
+        expectClose(wholeChain.logits.scalars, layers.logits.scalars, rtol: 1e-4, atol: 1e-5)
+        expectClose(perBlock.logits.scalars, layers.logits.scalars, rtol: 1e-4, atol: 1e-5)
+        expectClose(perBlock.features["layer2.1"]!.scalars, layers.features["layer2.1"]!.scalars, rtol: 1e-4, atol: 1e-5)
+        expectClose(wholeChain.features["layer4"]!.scalars, layers.features["layer4"]!.scalars, rtol: 1e-4, atol: 1e-5)
+    }
+
     @Test func everyAddressableLayerIsCapturedWithItsName() {
         let model = MobileNetV2(classCount: 4, seed: 0)
         model.eval()

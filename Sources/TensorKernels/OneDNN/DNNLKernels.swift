@@ -54,6 +54,7 @@ final class DNNLCaches: Sendable {
 
     let convolutionForward = PrimitiveCache<ConvolutionKey, ConvolutionForwardPlan>()
     let fusedConvolutionForward = PrimitiveCache<FusedConvolutionKey, FusedConvolutionForwardPlan>()
+    let convolutionChain = PrimitiveCache<ConvolutionChainKey, ConvolutionChainPlan>()
     let convolutionBackwardData = PrimitiveCache<Conv2dGeometry, ConvolutionBackwardDataPlan>()
     let convolutionBackwardWeights = PrimitiveCache<ConvolutionKey, ConvolutionBackwardWeightsPlan>()
     let poolingRoute = PrimitiveCache<Pool2dGeometry, PoolingRoute>()

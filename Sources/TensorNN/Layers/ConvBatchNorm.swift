@@ -1,5 +1,6 @@
 //! Convolution followed by batch norm (and optionally a residual add and an activation), with
 //! the batch norm folded into the convolution at inference.
+import Foundation
 import TensorCore
 import TensorKernels
 
@@ -24,12 +25,36 @@ public func convBatchNorm(
                        dilation: conv.dilation, groups: conv.groups, residual: residual, activation: activation)
 }
 
+extension ConvolutionChainStep {
+    /// A chain step computing `conv` followed by `norm` (running statistics, folded), then the
+    /// residual and activation: `convolutionChain`'s form of `convBatchNorm` at inference.
+    public init(folding conv: Conv2d, _ norm: BatchNorm2d, source: Int, residual: Int? = nil,
+                activation: FusedActivation = .identity) {
+        let folded = conv.foldedParameters(with: norm)
+        self.init(weight: folded.weight, bias: folded.bias, stride: conv.stride, padding: conv.padding,
+                  dilation: conv.dilation, groups: conv.groups, source: source, residual: residual,
+                  activation: activation)
+    }
+}
+
 extension Conv2d {
     /// Weight and bias of the single convolution equal to this one followed by `norm` with its
     /// running statistics: with `s = γ / sqrt(running_var + ε)` per output channel,
     /// `weight' = weight · s` and `bias' = β + (bias − running_mean) · s` (bias 0 when absent).
     /// Shapes: weight `[O, C / groups, kH, kW]`, bias `[O]`. Not recorded for autodiff.
+    ///
+    /// The result is cached per (conv, norm) pair and recomputed when any of the six tensors
+    /// changes (every assignment or in-place update gives a tensor a new `id`): folding ResNet50's
+    /// 25 M weights costs tens of milliseconds, which a batch-1 forward pass should not pay each time.
     public func foldedParameters(with norm: BatchNorm2d) -> (weight: Tensor, bias: Tensor) {
+        let key = FoldKey(conv: self, norm: norm)
+        if let cached = foldCache.value(for: key) { return cached }
+        let folded = computeFoldedParameters(with: norm)
+        foldCache.store(folded, for: key)
+        return folded
+    }
+
+    private func computeFoldedParameters(with norm: BatchNorm2d) -> (weight: Tensor, bias: Tensor) {
         withNoGrad {
             let channels = weight.value.shape[0]
             precondition(norm.weight.value.shape == [channels],
@@ -39,5 +64,36 @@ extension Conv2d {
             let centred = (bias?.value ?? Tensor.zeros(shape: [channels])) - norm.runningMean.value
             return (foldedWeight, norm.bias.value + centred * scale)
         }
+    }
+}
+
+/// What a folded (weight, bias) pair was computed from.
+struct FoldKey: Equatable {
+    let norm: ObjectIdentifier
+    let tensors: [TensorID?]
+    let epsilon: Float
+
+    init(conv: Conv2d, norm: BatchNorm2d) {
+        self.norm = ObjectIdentifier(norm)
+        tensors = [conv.weight.value.id, conv.bias?.value.id, norm.weight.value.id, norm.bias.value.id,
+                   norm.runningMean.value.id, norm.runningVariance.value.id]
+        epsilon = norm.epsilon
+    }
+}
+
+/// One cached folded pair, lock-protected (a model may run on several threads).
+final class FoldCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entry: (key: FoldKey, weight: Tensor, bias: Tensor)?
+
+    func value(for key: FoldKey) -> (weight: Tensor, bias: Tensor)? {
+        lock.lock(); defer { lock.unlock() }
+        guard let entry, entry.key == key else { return nil }
+        return (entry.weight, entry.bias)
+    }
+
+    func store(_ folded: (weight: Tensor, bias: Tensor), for key: FoldKey) {
+        lock.lock(); defer { lock.unlock() }
+        entry = (key, folded.weight, folded.bias)
     }
 }
