@@ -20,22 +20,8 @@ public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
 public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
                    stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int) = (1, 1),
                    groups: Int = 1) -> Tensor {
-    precondition(input.rank == 4 && weight.rank == 4,
-                 "conv2d: input \(input.shape) and weight \(weight.shape) must be rank 4 (NCHW, OIHW)")
-    precondition(weight.shape[1] * groups == input.shape[1],
-                 "conv2d: weight \(weight.shape) with groups \(groups) does not fit input channels of \(input.shape)")
-    precondition(bias == nil || bias!.shape == [weight.shape[0]],
-                 "conv2d: bias \(bias?.shape ?? []) must be [\(weight.shape[0])]")
-    precondition(stride.0 > 0 && stride.1 > 0 && dilation.0 > 0 && dilation.1 > 0 && padding.0 >= 0 && padding.1 >= 0,
-                 "conv2d: stride \(stride), dilation \(dilation) must be positive, padding \(padding) non-negative")
-    let geometry = Conv2dGeometry(
-        batch: input.shape[0], inputChannels: input.shape[1], inputHeight: input.shape[2],
-        inputWidth: input.shape[3], outputChannels: weight.shape[0], kernelHeight: weight.shape[2],
-        kernelWidth: weight.shape[3], strideHeight: stride.0, strideWidth: stride.1,
-        paddingHeight: padding.0, paddingWidth: padding.1, dilationHeight: dilation.0,
-        dilationWidth: dilation.1, groups: groups)
-    precondition(geometry.outputHeight > 0 && geometry.outputWidth > 0,
-                 "conv2d: kernel \(weight.shape) does not fit input \(input.shape) with padding \(padding)")
+    let geometry = checkedConvolutionGeometry(input.shape, weight: weight, bias: bias, stride: stride,
+                                              padding: padding, dilation: dilation, groups: groups)
     let shape = [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth]
     let kernels = TensorRuntime.kernels
     return Tensor.makeResult(
@@ -44,6 +30,28 @@ public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
         kernels.conv2dForward(geometry, input: input.basePointer, weight: weight.basePointer,
                               bias: bias.map { UnsafePointer($0.basePointer) }, output: out.baseAddress!)
     }
+}
+
+/// The geometry of `conv2d(input, weight, bias, ...)`, after checking that the shapes fit.
+func checkedConvolutionGeometry(_ inputShape: [Int], weight: Tensor, bias: Tensor?, stride: (Int, Int),
+                                padding: (Int, Int), dilation: (Int, Int), groups: Int) -> Conv2dGeometry {
+    precondition(inputShape.count == 4 && weight.rank == 4,
+                 "conv2d: input \(inputShape) and weight \(weight.shape) must be rank 4 (NCHW, OIHW)")
+    precondition(weight.shape[1] * groups == inputShape[1],
+                 "conv2d: weight \(weight.shape) with groups \(groups) does not fit input channels of \(inputShape)")
+    precondition(bias == nil || bias!.shape == [weight.shape[0]],
+                 "conv2d: bias \(bias?.shape ?? []) must be [\(weight.shape[0])]")
+    precondition(stride.0 > 0 && stride.1 > 0 && dilation.0 > 0 && dilation.1 > 0 && padding.0 >= 0 && padding.1 >= 0,
+                 "conv2d: stride \(stride), dilation \(dilation) must be positive, padding \(padding) non-negative")
+    let geometry = Conv2dGeometry(
+        batch: inputShape[0], inputChannels: inputShape[1], inputHeight: inputShape[2],
+        inputWidth: inputShape[3], outputChannels: weight.shape[0], kernelHeight: weight.shape[2],
+        kernelWidth: weight.shape[3], strideHeight: stride.0, strideWidth: stride.1,
+        paddingHeight: padding.0, paddingWidth: padding.1, dilationHeight: dilation.0,
+        dilationWidth: dilation.1, groups: groups)
+    precondition(geometry.outputHeight > 0 && geometry.outputWidth > 0,
+                 "conv2d: kernel \(weight.shape) does not fit input \(inputShape) with padding \(padding)")
+    return geometry
 }
 
 /// Backward of `conv2d`: gradients for input, weight and bias, each only if `needs` says so.

@@ -22,6 +22,25 @@ public protocol KernelSet: Sendable {
         _ geometry: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>)
 
+    /// Inference convolution with a fused epilogue:
+    /// `output = activation(conv(input, weight) + bias + residual)`; `bias` and `residual` may be
+    /// nil; `residual` has the output's shape `[N, O, H', W']` and may not alias `output`.
+    /// No backward pass exists for it (it serves no-grad inference); the default implementation
+    /// (in an extension) is the reference semantics.
+    func conv2dForwardFused(
+        _ geometry: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, activation: FusedActivation,
+        output: UnsafeMutablePointer<Float>)
+
+    /// Runs the fused convolutions `steps` in order, each reading an earlier value (0 = `input`,
+    /// `k` = step `k`'s output) and optionally adding one (see ``ChainedConvolution``); writes the
+    /// last step's output (NCHW) to `output`. One `weights` and `biases` entry per step (a bias is
+    /// read only when its step `hasBias`). Inference only; the default implementation (in an
+    /// extension) is the reference semantics.
+    func convolutionChainForward(
+        _ steps: [ChainedConvolution], input: UnsafePointer<Float>, weights: [UnsafePointer<Float>],
+        biases: [UnsafePointer<Float>?], output: UnsafeMutablePointer<Float>)
+
     /// d(loss)/d(input) from d(loss)/d(output); overwrites `inputGradient`.
     func conv2dBackwardData(
         _ geometry: Conv2dGeometry, outputGradient: UnsafePointer<Float>,

@@ -31,18 +31,22 @@ public struct ForwardCapture {
     public let images: Tensor
     /// The layer whose output ``activation`` is.
     public let layer: String
-    /// The layer's output `[N, C, h, w]`; recorded for autodiff when the method needs gradients.
+    /// The layer's output `[N, C, h, w]`; when the method needs gradients, the leaf from which the
+    /// rest of the forward pass was recorded.
     public let activation: Tensor
     /// Class scores before softmax `[N, K]`, computed from ``activation``.
     public let logits: Tensor
 
-    /// Runs `model` on `images`, capturing `layer`; recorded for autodiff when `recorded`.
+    /// Runs `model` on `images`, capturing `layer`. When `recorded`, the part of the network after
+    /// `layer` is recorded for autodiff and ``activation`` is the leaf it starts from (the layers
+    /// before it run without a tape: gradients with respect to ``activation`` do not need them).
     public init(model: any FeatureMapClassifier, images: Tensor, layer: String, recorded: Bool) throws {
         guard model.featureLayerNames.contains(layer) else {
             throw LocalizationError.unknownLayer(layer, available: model.featureLayerNames)
         }
-        let run = { model.forward(images, capture: [layer], replacing: nil) }
-        let output = recorded ? run() : withNoGrad(run)
+        let output = recorded
+            ? model.forward(images, capture: [layer], recordingFrom: layer)
+            : withNoGrad { model.forward(images, capture: [layer], replacing: nil) }
         guard let activation = output.features[layer], activation.rank == 4 else {
             throw LocalizationError.notSpatial(layer, shape: output.features[layer]?.shape ?? [])
         }

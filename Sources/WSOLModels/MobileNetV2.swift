@@ -24,9 +24,68 @@ final class InvertedResidual: NamedModule, Layer {
 
     override var children: [(String, any Module)] { [("conv", conv)] }
 
+    /// Each conv-BN(-ReLU6) unit, and the projection with the residual, runs through
+    /// `convBatchNorm` (fused at inference, the separate layers' values in training).
     func callAsFunction(_ input: Tensor) -> Tensor {
-        usesResidual ? input + conv(input) : conv(input)
+        if isInference { return convolutionChain(input, chainSteps(input: 0, firstValue: 1)) }
+        var x = input
+        let layers = conv.layers
+        for unit in layers.dropLast(2) { x = runConvBNReLU6(unit, x) }
+        guard let projection = layers[layers.count - 2] as? Conv2d, let norm = layers.last as? BatchNorm2d else {
+            preconditionFailure("InvertedResidual: the last two layers must be Conv2d and BatchNorm2d")
+        }
+        return convBatchNorm(projection, norm, x, residual: usesResidual ? input : nil)
     }
+}
+
+extension InvertedResidual: ChainableBlock {
+    var isInference: Bool {
+        !GradientRecording.isEnabled && conv.layers.flatMap(unitNorms).allSatisfy { !$0.isTraining }
+    }
+
+    /// Expansion (if any), depthwise and projection as chain steps; the residual is the input.
+    func chainSteps(input: Int, firstValue f: Int) -> [ConvolutionChainStep] {
+        let layers = conv.layers
+        var steps: [ConvolutionChainStep] = []
+        var source = input
+        for unit in layers.dropLast(2) {
+            let sequence = unit as! Sequential
+            steps.append(ConvolutionChainStep(folding: sequence.layers[0] as! Conv2d, sequence.layers[1] as! BatchNorm2d,
+                                              source: source, activation: .relu6))
+            source = f + steps.count - 1
+        }
+        steps.append(ConvolutionChainStep(folding: layers[layers.count - 2] as! Conv2d, layers.last as! BatchNorm2d,
+                                          source: source, residual: usesResidual ? input : nil))
+        return steps
+    }
+}
+
+/// A `features` layer as chain steps reading value `input`, or nil when it must run as layers
+/// (training, recording, or not a conv-BN unit / inverted residual).
+private func inferenceChainSteps(_ layer: any Layer, input: Int, firstValue: Int) -> [ConvolutionChainStep]? {
+    if let block = layer as? InvertedResidual {
+        return block.isInference ? block.chainSteps(input: input, firstValue: firstValue) : nil
+    }
+    guard !GradientRecording.isEnabled, let sequence = layer as? Sequential, sequence.layers.count == 3,
+          let conv = sequence.layers[0] as? Conv2d, let norm = sequence.layers[1] as? BatchNorm2d, !norm.isTraining,
+          (sequence.layers[2] as? Activation)?.name == "ReLU6" else { return nil }
+    return [ConvolutionChainStep(folding: conv, norm, source: input, activation: .relu6)]
+}
+
+/// The batch norms of a layer (one for a conv-BN unit or a bare BN).
+private func unitNorms(_ unit: any Layer) -> [BatchNorm2d] {
+    if let norm = unit as? BatchNorm2d { return [norm] }
+    return (unit as? Sequential)?.layers.compactMap { $0 as? BatchNorm2d } ?? []
+}
+
+/// Runs a `convBNReLU6` unit through `convBatchNorm`; any other layer as it is.
+func runConvBNReLU6(_ unit: any Layer, _ input: Tensor) -> Tensor {
+    guard let sequence = unit as? Sequential, sequence.layers.count == 3,
+          let conv = sequence.layers[0] as? Conv2d, let norm = sequence.layers[1] as? BatchNorm2d,
+          (sequence.layers[2] as? Activation)?.name == "ReLU6" else {
+        return unit(input)
+    }
+    return convBatchNorm(conv, norm, input, activation: .relu6)
 }
 
 /// torchvision's `Conv2dNormActivation` with ReLU6: a `Sequential` named `0` (conv), `1` (BN), `2`.
@@ -87,9 +146,23 @@ public final class MobileNetV2: GAPLinearClassifier, LearningRateGrouped {
     public func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput {
         var tap = FeatureTap(capture: capture, replacing: replacing)
         var x = input
+        // At inference, consecutive layers nobody observes run as one convolution chain.
+        var steps: [ConvolutionChainStep] = []
         for (index, layer) in features.layers.enumerated() {
-            x = tap.pass("features.\(index)", layer(x))
+            let name = "features.\(index)"
+            guard let layerSteps = inferenceChainSteps(layer, input: steps.count, firstValue: steps.count + 1) else {
+                if !steps.isEmpty { x = convolutionChain(x, steps) }
+                steps = []
+                x = tap.pass(name, runConvBNReLU6(layer, x))
+                continue
+            }
+            steps += layerSteps
+            if tap.observes(name) {
+                x = tap.pass(name, convolutionChain(x, steps))
+                steps = []
+            }
         }
+        if !steps.isEmpty { x = convolutionChain(x, steps) }
         return tap.output(logits: classifier(pooledVector(x)))
     }
 

@@ -26,7 +26,17 @@ struct FeatureTap {
             result = replacing.value
         }
         if capture.contains(name) { features[name] = result }
+        if let start = Self.recordingStart, start == name { GradientRecording.currentGate?.open() }
         return result
+    }
+
+    /// The layer after whose output a `forward(_:capture:recordingFrom:)` starts recording.
+    @TaskLocal static var recordingStart: String? = nil
+
+    /// Whether layer `name`'s own output matters to this pass (captured, replaced, or where
+    /// recording starts); when it does not, a model may fuse it into the next layer.
+    func observes(_ name: String) -> Bool {
+        capture.contains(name) || replacing?.layer == name || Self.recordingStart == name
     }
 
     /// The output of the whole network together with what was captured.

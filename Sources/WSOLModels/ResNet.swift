@@ -64,13 +64,17 @@ public final class ResNet50: GAPLinearClassifier, LearningRateGrouped {
 
     public func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput {
         var tap = FeatureTap(capture: capture, replacing: replacing)
-        var x = tap.pass("conv1", conv1(input))
-        x = tap.pass("bn1", bn1(x))
-        x = tap.pass("relu", relu(x))
-        x = tap.pass("maxpool", maxPool2d(x, kernelSize: 3, stride: 2, padding: 1))
-        for (index, stage) in stages.enumerated() {
-            x = runStage("layer\(index + 1)", stage, x, &tap)
+        var x: Tensor
+        if tap.observes("conv1") || tap.observes("bn1") {
+            x = tap.pass("conv1", conv1(input))
+            x = tap.pass("bn1", bn1(x))
+            x = tap.pass("relu", relu(x))
+        } else {
+            // Nobody reads the stem's conv or BN output: one fused unit (folded at inference).
+            x = tap.pass("relu", convBatchNorm(conv1, bn1, input, activation: .relu))
         }
+        x = tap.pass("maxpool", maxPool2d(x, kernelSize: 3, stride: 2, padding: 1))
+        x = runStages(stages, x, &tap)
         return tap.output(logits: fc(pooledVector(x)))
     }
 

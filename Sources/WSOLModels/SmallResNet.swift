@@ -56,9 +56,7 @@ public final class SmallResNet: GAPLinearClassifier, LearningRateGrouped {
         var x = tap.pass("conv1", conv1(input))
         x = tap.pass("bn1", bn1(x))
         x = tap.pass("relu", relu(x))
-        for (index, stage) in stages.enumerated() {
-            x = runStage("layer\(index + 1)", stage, x, &tap)
-        }
+        x = runStages(stages, x, &tap)
         return tap.output(logits: fc(pooledVector(x)))
     }
 

@@ -106,7 +106,8 @@ struct LocalizationConformanceTests {
 
     @Test func methodsAreFoundByName() throws {
         #expect(try LocalizationMethods.named("GradCAM++").name == "gradcam++")
-        #expect(LocalizationMethods.names.count == 14)
+        #expect(LocalizationMethods.names.count == 15)
+        #expect(try LocalizationMethods.named("layercam-tanh").name == "layercam-tanh")
         #expect(throws: LocalizationError.self) { try LocalizationMethods.named("fullgrad") }
     }
 }

@@ -31,6 +31,22 @@ struct MethodFormulaTests {
         expectClose(try rawMap(LayerCAM()), [4.5, 0])
     }
 
+    @Test func layerCAMTanhRescalesByThePeak() throws {
+        // Map as above (4.5, 0); M / max M = (1, 0); tanh(2·1) = 0.96402758, tanh(0) = 0.
+        expectClose(try rawMap(LayerCAM.shallowLayer), [0.96402758, 0], rtol: 1e-6)
+        // γ = 0.5: tanh(0.5) = 0.46211716.
+        expectClose(try rawMap(LayerCAM(tanhScaling: 0.5)), [0.46211716, 0], rtol: 1e-6)
+    }
+
+    @Test func layerCAMTanhKeepsZeroMapsAndIsPerImage() {
+        // Image 0: (2, 1, 0, -1) -> ReLU (2, 1, 0, 0) / 2 -> tanh(2·(1, 0.5, 0, 0)) = (0.96402758, 0.76159416, 0, 0).
+        // Image 1: all zero -> stays zero (no 0/0).
+        // Image 2: (0.1, 0.05, 0, 0): the same shape as image 0 at a 20x smaller scale -> same result.
+        let maps = Tensor(shape: [3, 1, 2, 2], scalars: [2, 1, 0, -1, 0, 0, 0, 0, 0.1, 0.05, 0, 0])
+        let scaled = LayerCAM.tanhRescaled(relu(maps), gamma: 2)
+        expectClose(scaled.scalars, [0.96402758, 0.76159416, 0, 0, 0, 0, 0, 0, 0.96402758, 0.76159416, 0, 0], rtol: 1e-6)
+    }
+
     @Test func xGradCAMWeightsByActivationShare() throws {
         // ΣA0 = 4, ΣA1 = 2; w0 = 1/4·0.5 + 3/4·(-1) = -0.625; w1 = 2/2·2 + 0/2·1 = 2;
         // M = -0.625·(1, 3) + 2·(2, 0) = (3.375, -1.875).

@@ -99,6 +99,10 @@ func backward(_ op: Op, output y: Tensor, gradient g: Tensor, needs: [Bool]) -> 
                                           geometry: geometry, gradient: g, needs: needs)
     case let .resize(x, rows, columns):
         return [resizeBackward(gradient: g, inputShape: x.shape, rows: rows, columns: columns)]
+    case let .batchNormTrainingEpilogue(input, scale, _, mean, variance, geometry, residual, activation):
+        return batchNormEpilogueBackward(input: input, scale: scale, mean: mean, variance: variance,
+                                         geometry: geometry, hasResidual: residual != nil, activation: activation,
+                                         output: y, gradient: g)
     }
 }
 

@@ -65,6 +65,10 @@ indirect enum Op: Sendable {
     case batchNormInference(input: Tensor, scale: Tensor, shift: Tensor, mean: Tensor, variance: Tensor,
                             geometry: BatchNormGeometry)
     case resize(Tensor, rows: ResizeTaps, columns: ResizeTaps)
+    /// `activation(batchNormTraining(input) + residual)` as one node, so the normalised values
+    /// before the add and activation are never kept for backward (`batchNormEpilogue`).
+    case batchNormTrainingEpilogue(input: Tensor, scale: Tensor, shift: Tensor, mean: Tensor, variance: Tensor,
+                                   geometry: BatchNormGeometry, residual: Tensor?, activation: FusedActivation)
 
     /// The input tensors, in the order backward rules return their gradients.
     var parents: [Tensor] {
@@ -87,6 +91,8 @@ indirect enum Op: Sendable {
         case let .batchNormTraining(input, scale, shift, _, _, _),
              let .batchNormInference(input, scale, shift, _, _, _):
             return [input, scale, shift]
+        case let .batchNormTrainingEpilogue(input, scale, shift, _, _, _, residual, _):
+            return [input, scale, shift] + (residual.map { [$0] } ?? [])
         }
     }
 }

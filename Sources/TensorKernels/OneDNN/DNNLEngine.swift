@@ -175,10 +175,20 @@ final class DNNLPrimitiveDescriptor {
     let name: String
 
     /// `dnnl_primitive_desc_create` from an op descriptor (pointer to a `dnnl_*_desc_t`).
-    init(_ opDescriptor: UnsafeRawPointer, hint: DNNLPrimitiveDescriptor?, _ name: String) {
+    init(
+        _ opDescriptor: UnsafeRawPointer, hint: DNNLPrimitiveDescriptor?, attributes: dnnl_primitive_attr_t? = nil,
+        _ name: String
+    ) {
         var descriptor: dnnl_primitive_desc_t?
-        let status = DNNLAttributes.userScratchpad { attributes in
-            dnnl_primitive_desc_create(&descriptor, opDescriptor, attributes, DNNLEngine.shared.engine, hint?.handle)
+        // Our own attributes (post-ops) must also select the user scratchpad (see `DNNLPrimitive`).
+        let status: dnnl_status_t
+        if let attributes {
+            checkDNNL(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "set_scratchpad_mode")
+            status = dnnl_primitive_desc_create(&descriptor, opDescriptor, attributes, DNNLEngine.shared.engine, hint?.handle)
+        } else {
+            status = DNNLAttributes.userScratchpad { attributes in
+                dnnl_primitive_desc_create(&descriptor, opDescriptor, attributes, DNNLEngine.shared.engine, hint?.handle)
+            }
         }
         checkDNNL(status, "primitive_desc_create(\(name))")
         handle = descriptor!

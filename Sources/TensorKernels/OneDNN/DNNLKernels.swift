@@ -53,6 +53,8 @@ final class DNNLCaches: Sendable {
     static let shared = DNNLCaches()
 
     let convolutionForward = PrimitiveCache<ConvolutionKey, ConvolutionForwardPlan>()
+    let fusedConvolutionForward = PrimitiveCache<FusedConvolutionKey, FusedConvolutionForwardPlan>()
+    let convolutionChain = PrimitiveCache<ConvolutionChainKey, ConvolutionChainPlan>()
     let convolutionBackwardData = PrimitiveCache<Conv2dGeometry, ConvolutionBackwardDataPlan>()
     let convolutionBackwardWeights = PrimitiveCache<ConvolutionKey, ConvolutionBackwardWeightsPlan>()
     let poolingRoute = PrimitiveCache<Pool2dGeometry, PoolingRoute>()

@@ -41,6 +41,27 @@ public final class BatchNorm2d: Layer {
         return result.output
     }
 
+    /// `activation(self(input) + residual)` (`residual` shaped like `input`). In training mode
+    /// this is one recorded op (`batchNormEpilogue`): the same values and gradients as the
+    /// separate ops, without keeping the normalised tensor alive for backward; the running
+    /// statistics are updated as by `callAsFunction(_:)`. In evaluation mode, the separate ops.
+    public func callAsFunction(_ input: Tensor, residual: Tensor?, activation: FusedActivation) -> Tensor {
+        guard isTraining else {
+            var out = self(input)
+            if let residual { out = out + residual }
+            switch activation {
+            case .identity: return out
+            case .relu: return relu(out)
+            case .relu6: return relu6(out)
+            }
+        }
+        let result = batchNormEpilogue(input, scale: weight.value, shift: bias.value, epsilon: epsilon,
+                                       residual: residual, activation: activation)
+        updateRunningStatistics(mean: result.mean, biasedVariance: result.variance,
+                                sampleCount: input.count / input.shape[1])
+        return result.output
+    }
+
     private func updateRunningStatistics(mean: Tensor, biasedVariance: Tensor, sampleCount: Int) {
         withNoGrad {
             let unbiased = biasedVariance * (Float(sampleCount) / Float(Swift.max(sampleCount - 1, 1)))

@@ -11,6 +11,8 @@ public final class Conv2d: Layer {
     public let dilation: (Int, Int)
     public let groups: Int
     public var isTraining = true
+    /// BN folded into this convolution at inference (`foldedParameters(with:)`).
+    let foldCache = FoldCache()
 
     /// Square-kernel convenience; see the full initializer for rectangular kernels.
     public convenience init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1,

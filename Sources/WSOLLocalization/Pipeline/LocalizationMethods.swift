@@ -4,7 +4,8 @@
 public enum LocalizationMethods {
     /// Every method with default settings, in documentation order.
     public static let all: [any LocalizationMethod] = [
-        CAM(), GradCAM(), GradCAMPlusPlus(), XGradCAM(), HiResCAM(), LayerCAM(), ScoreCAM(), AblationCAM(), EigenCAM(),
+        CAM(), GradCAM(), GradCAMPlusPlus(), XGradCAM(), HiResCAM(), LayerCAM(), LayerCAM.shallowLayer, ScoreCAM(),
+        AblationCAM(), EigenCAM(),
     ] + DGL.Variant.allCases.map { DGL(variant: $0) } + [NativeMap()]
 
     /// The accepted names.
