@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TensorDistributed
 import WSOLTraining
 
 /// `wsol train [--config FILE] [flags...]` or `wsol train --resume DIR`.
@@ -60,6 +61,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Loader threads.") var workers: Int?
     @Flag(help: "List and skip training images that cannot be decoded (default: stop before training).")
     var skipBadImages = false
+    @Flag(help: "Under mpirun: batch norm statistics over all ranks' images (default: per rank).")
+    var syncBatchNorm = false
 
     /// The config: file (or the resumed run's manifest), then each flag given.
     func makeConfig() throws -> TrainingConfig {
@@ -85,22 +88,31 @@ struct TrainCommand: ParsableCommand {
         set(resume == nil ? out : nil, \.outputDirectory); set(checkpointMinutes, \.checkpointMinutes)
         set(camCurveInterval, \.camCurveInterval); set(workers, \.workers)
         if skipBadImages { config.skipBadImages = true }
+        if syncBatchNorm { config.syncBatchNorm = true }
         try config.validate()
         return config
     }
 
     func run() throws {
+        try DistributedLaunch.run { communicator in try train(communicator: communicator) }
+    }
+
+    /// The run on one rank of `communicator` (rank 0 writes, logs and draws the progress bar).
+    func train(communicator: any Communicator) throws {
         let config = try makeConfig()
         let existing = RunDirectory(path: config.outputDirectory).manifestPath
         if resume == nil && !overwrite && FileManager.default.fileExists(atPath: existing) {
             throw ValidationError("\(config.outputDirectory) already holds a run (\(existing)); "
                                   + "continue it with --resume \(config.outputDirectory), or pass --overwrite or another --out")
         }
-        let logger = TrainingConsole.logger(quiet: quiet)
+        // Every rank has checked for an existing run before rank 0 writes one.
+        communicator.barrier()
+        let logger = TrainingConsole.logger(quiet: quiet || !communicator.isRoot)
         let trainer = try TrainingSetup.makeTrainer(config: config, packageVersion: WSOLCommand.configuration.version,
-                                                    logger: logger)
+                                                    logger: logger, communicator: communicator)
         if resume != nil { try trainer.resume() }
-        if !quiet && isatty(STDERR_FILENO) == 1 { trainer.hooks.onStep = TrainingConsole.drawProgress }
+        let drawsBar = !quiet && communicator.isRoot && isatty(STDERR_FILENO) == 1
+        if drawsBar { trainer.hooks.onStep = TrainingConsole.drawProgress }
         trainer.hooks.onEpoch = { _ in TrainingConsole.clearProgress() }
         do {
             _ = try trainer.run()
@@ -109,6 +121,9 @@ struct TrainCommand: ParsableCommand {
             throw error
         }
         logger.info("run finished: \(config.outputDirectory) (best epoch \(trainer.state.bestEpoch.map(String.init) ?? "-"))")
-        if test { try FinalEvaluation.run(trainer: trainer, config: config) }
+        if communicator.size > 1 {
+            logger.info("\(communicator.size) ranks: gradient allreduce \(String(format: "%.2f", trainer.communicationSeconds)) s in total")
+        }
+        if test && communicator.isRoot { try FinalEvaluation.run(trainer: trainer, config: config) }
     }
 }

@@ -99,6 +99,8 @@ func backward(_ op: Op, output y: Tensor, gradient g: Tensor, needs: [Bool]) -> 
                                           geometry: geometry, gradient: g, needs: needs)
     case let .resize(x, rows, columns):
         return [resizeBackward(gradient: g, inputShape: x.shape, rows: rows, columns: columns)]
+    case let .custom(inputs, rule):
+        return rule.inputGradients(inputs: inputs, output: y, gradient: g, needs: needs)
     }
 }
 

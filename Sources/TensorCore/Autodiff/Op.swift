@@ -65,6 +65,8 @@ indirect enum Op: Sendable {
     case batchNormInference(input: Tensor, scale: Tensor, shift: Tensor, mean: Tensor, variance: Tensor,
                             geometry: BatchNormGeometry)
     case resize(Tensor, rows: ResizeTaps, columns: ResizeTaps)
+    /// An op whose backward rule lives outside TensorCore (cross-process sums: `customGradient`).
+    case custom([Tensor], rule: any CustomGradientRule)
 
     /// The input tensors, in the order backward rules return their gradients.
     var parents: [Tensor] {
@@ -80,7 +82,7 @@ indirect enum Op: Sendable {
              let .indexSelect(x, _, _), let .pool2d(x, _), let .adaptiveAveragePool(x),
              let .resize(x, _, _):
             return [x]
-        case let .concat(parts, _):
+        case let .concat(parts, _), let .custom(parts, _):
             return parts
         case let .conv2d(input, weight, bias, _):
             return bias.map { [input, weight, $0] } ?? [input, weight]
