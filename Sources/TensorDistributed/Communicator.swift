@@ -79,3 +79,11 @@ public final class SingleProcessCommunicator: Communicator {
     public func broadcast(_ bytes: UnsafeMutableRawBufferPointer, root: Int) {}
     public func barrier() {}
 }
+
+extension Communicator {
+    /// Every rank's `bytes`, by rank, on every rank (one broadcast per rank: for small payloads
+    /// such as result rows, not for tensors).
+    public func allGather(bytes: [UInt8]) -> [[UInt8]] {
+        (0..<size).map { root in broadcast(bytes: root == rank ? bytes : [], root: root) }
+    }
+}
