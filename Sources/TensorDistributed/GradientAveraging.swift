@@ -54,13 +54,14 @@ public final class GradientAverager {
     }
 
     /// Consecutive pieces of `buffer`, each at most `floatsPerBucket` long.
-    static func buckets(of buffer: UnsafeMutableBufferPointer<Float>, floatsPerBucket: Int) -> [UnsafeMutableBufferPointer<Float>] {
+    public static func buckets(of buffer: UnsafeMutableBufferPointer<Float>, floatsPerBucket: Int) -> [UnsafeMutableBufferPointer<Float>] {
         stride(from: 0, to: buffer.count, by: floatsPerBucket).map { start in
             UnsafeMutableBufferPointer(rebasing: buffer[start..<min(start + floatsPerBucket, buffer.count)])
         }
     }
 
-    static func seconds(_ duration: Duration) -> Double {
+    /// A duration in seconds.
+    public static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }

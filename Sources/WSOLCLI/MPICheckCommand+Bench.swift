@@ -14,6 +14,8 @@ extension MPICheckCommand {
         @Option(help: "Model zoo names whose trainable parameters are averaged.") var models = "resnet50,mobilenetv2"
         @Option(help: "Timed repeats (median reported).") var repeats = 10
         @Option(help: "Bucket size in MiB.") var bucketMib = 25
+        @Flag(help: "Time blocking MPI_Allreduce per bucket (allreduceOnlySeconds) instead of MPI_Iallreduce.")
+        var blocking = false
 
         func run() throws {
             try DistributedLaunch.run { communicator in
@@ -42,11 +44,33 @@ extension MPICheckCommand {
             // Each rank's median, averaged over the ranks (they wait for each other, so they agree closely).
             let mean = communicator.sum([seconds.sorted()[seconds.count / 2]])[0] / Double(communicator.size)
             let floats = parameters.reduce(0) { $0 + $1.count }
+            let raw = communicator.sum([rawAllreduceSeconds(floats: floats, communicator: communicator)])[0] / Double(communicator.size)
             return .object([
                 ("model", .string(name)), ("parameters", .integer(floats)), ("megabytes", .number(Double(floats * 4) / 1e6)),
                 ("ranks", .integer(communicator.size)), ("secondsPerStep", .number(mean)),
                 ("algorithmicBandwidthGBps", .number(Double(floats * 4) / mean / 1e9)),
+                ("allreduceOnlySeconds", .number(raw)),
             ])
+        }
+
+        /// Median seconds of the bucketed allreduce alone (no packing), on one flat buffer.
+        func rawAllreduceSeconds(floats: Int, communicator: any Communicator) -> Double {
+            var buffer = [Float](repeating: 1, count: floats)
+            var seconds: [Double] = []
+            buffer.withUnsafeMutableBufferPointer { pointer in
+                let buckets = GradientAverager.buckets(of: pointer, floatsPerBucket: (bucketMib << 20) / 4)
+                for _ in 0...repeats {
+                    communicator.barrier()
+                    let started = ContinuousClock.now
+                    if blocking {
+                        for bucket in buckets { communicator.allreduceSum(bucket) }
+                    } else {
+                        communicator.allreduceSum(buckets: buckets)
+                    }
+                    seconds.append(GradientAverager.seconds(ContinuousClock.now - started))
+                }
+            }
+            return seconds.dropFirst().sorted()[repeats / 2]
         }
     }
 }
