@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "WSOLKit", targets: [
             "TensorCore", "TensorNN", "WSOLModels", "WSOLLocalization", "WSOLEvaluation", "WSOLData",
             "WSOLTraining", "TensorDistributed",
+            "WSOLReport",
         ]),
     ],
     dependencies: [
@@ -55,8 +56,11 @@ let package = Package(
         .target(name: "WSOLTraining", dependencies: [
             "WSOLEvaluation", "WSOLData", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: optimizationFlags),
+        // Static HTML reports over run, localize and evaluate directories.
+        .target(name: "WSOLReport", dependencies: ["WSOLEvaluation", "WSOLData", "WSOLTraining"]),
         .target(name: "WSOLCLI", dependencies: [
             "WSOLEvaluation", "WSOLData", "WSOLTraining",
+            "WSOLReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: optimizationFlags),
@@ -83,6 +87,7 @@ let package = Package(
         .testTarget(name: "WSOLDataTests", dependencies: ["WSOLData", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLTrainingTests", dependencies: ["WSOLTraining", "TensorTestSupport"]),
+        .testTarget(name: "WSOLReportTests", dependencies: ["WSOLReport", "WSOLData", "WSOLTraining", "TensorTestSupport"]),
         .testTarget(name: "WSOLCLITests", dependencies: ["WSOLCLI", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
     ]

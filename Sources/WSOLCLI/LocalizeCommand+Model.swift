@@ -42,13 +42,14 @@ enum LocalizeModelLoader {
             let hint = kind == .mobileNetV2 ? "run scripts/fetch-assets, or pass --weights" : "pass --weights FILE"
             throw LocalizeInputError(path: kind.rawValue, reason: "no weights for this model (\(hint))")
         }
-        let file: SafeTensorsFile
+        var file: SafeTensorsFile
         do {
             let lower = path.lowercased()
             file = lower.hasSuffix(".pth") || lower.hasSuffix(".pt") ? try TorchCheckpoint.read(path) : try SafeTensors.read(path)
         } catch {
             throw LocalizeInputError(path: path, reason: "cannot read weights (\(error))")
         }
+        file = modelArrays(file)
         let probe = ModelZoo.build(kind, options: ModelOptions(largeFeatureMap: largeFeatureMap))
         let classes = classCount ?? inferredClassCount(file, prefixes: probe.pretrainedRules.classifierPrefixes) ?? 1000
         let model = classes == 1000 ? probe
@@ -62,10 +63,25 @@ enum LocalizeModelLoader {
         return (model, path)
     }
 
-    /// K from the first classifier weight found (`<prefix>weight`, shape `[K, ...]`).
+    /// A `wsol train` checkpoint keeps the model's arrays under `model.` next to the optimizer's
+    /// state: only those, renamed, so `--weights RUN/checkpoint-best.safetensors` loads. Other
+    /// files are returned unchanged.
+    static func modelArrays(_ file: SafeTensorsFile) -> SafeTensorsFile {
+        let prefix = "model."
+        guard file.names.contains(where: { $0.hasPrefix(prefix) }) else { return file }
+        let arrays = file.names.filter { $0.hasPrefix(prefix) }.compactMap { name in
+            file.arrays[name].map { (String(name.dropFirst(prefix.count)), $0) }
+        }
+        return SafeTensorsFile(arrays: arrays, metadata: file.metadata)
+    }
+
+    /// K from the first classifier weight found (`<prefix>weight`, else the last `<prefix>...weight`
+    /// such as MobileNetV2's `classifier.1.weight`; shape `[K, ...]`).
     static func inferredClassCount(_ file: SafeTensorsFile, prefixes: [String]) -> Int? {
         for prefix in prefixes {
             if let weight = file.arrays[prefix + "weight"], let classes = weight.shape.first { return classes }
+            let nested = file.names.last { $0.hasPrefix(prefix) && $0.hasSuffix(".weight") }
+            if let nested, let classes = file.arrays[nested]?.shape.first { return classes }
         }
         return nil
     }

@@ -30,7 +30,7 @@ struct LocalizedImage {
 /// - `boxes.json`: COCO-style results, one object per box: `image_id`, `category_id`,
 ///   `category_name`, `bbox` `[x, y, width, height]` (inclusive pixels: width = x1 - x0 + 1, in
 ///   the map's frame), `score` (the class's softmax probability), `map_width`, `map_height`.
-/// - `predictions.csv`: `image_id,class_1..class_5,probability_1..probability_5` with a header.
+/// - `predictions.csv`: `image_id,class_1..class_k,probability_1..probability_k` with a header, k = min(5, K).
 /// - `top5.csv`: `image_id,c1,...,c5` without header (`wsol evaluate --predictions`).
 final class LocalizeOutputs {
     let directory: String
@@ -98,8 +98,10 @@ final class LocalizeOutputs {
     /// Writes `boxes.json`, `predictions.csv` and `top5.csv` (atomically).
     func finish() throws {
         try AtomicFile.write(text: JSONValue.array(rows.boxes.map(\.json)).rendered(pretty: true) + "\n", to: path("boxes.json"))
-        let header = "image_id," + (1...5).map { "class_\($0)" }.joined(separator: ",") + ","
-            + (1...5).map { "probability_\($0)" }.joined(separator: ",")
+        // As many columns as the rows have: min(5, K) (a 4-class model has 4).
+        let ranks = 1...max(1, min(5, classNames.count))
+        let header = "image_id," + ranks.map { "class_\($0)" }.joined(separator: ",") + ","
+            + ranks.map { "probability_\($0)" }.joined(separator: ",")
         try AtomicFile.write(text: ([header] + rows.predictions).joined(separator: "\n") + "\n", to: path("predictions.csv"))
         try AtomicFile.write(text: rows.top5.joined(separator: "\n") + (rows.top5.isEmpty ? "" : "\n"), to: path("top5.csv"))
     }

@@ -21,13 +21,12 @@ struct LocalizeRunner {
         let allItems = try command.metadata.map { try LocalizeInputs.split(metadata: $0, dataRoot: command.dataRoot ?? ".") }
             ?? LocalizeInputs.paths(command.images)
         let items = Array(allItems.block(communicator.rank, of: communicator.size))
-        let kind = try ModelKind(name: command.model)
-        let (model, _) = try LocalizeModelLoader.load(kind, weightsPath: command.weights, classCount: command.classCount,
-                                                      largeFeatureMap: command.largeFeatureMap)
+        let model = try loadModel()
         let names = try LocalizeModelLoader.classNames(path: command.classNames, classCount: model.classCount)
         let threshold = try command.calibration.map(LocalizeInputs.calibratedThreshold) ?? command.threshold ?? 0.2
         let layers = command.layer.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-        let localizer = Localizer(method: try LocalizationMethods.named(command.method), layers: layers,
+        let methodName = command.method ?? (model is any NativeMapClassifier ? "native" : "cam")
+        let localizer = Localizer(method: try LocalizationMethods.named(methodName), layers: layers,
                                   scales: try command.parsedScales(), postprocessing: try command.postprocessing())
         let outputs = LocalizeOutputs(directory: command.out, classNames: names, threshold: threshold,
                                       maskClosing: nil)  // the map is already closed: thresholding commutes with flat closing
@@ -60,6 +59,14 @@ struct LocalizeRunner {
         summary.localized = counts[0]
         summary.skipped += Array(repeating: "(on another rank)", count: counts[1] - summary.skipped.count)
         return summary
+    }
+
+    /// The trained run's model (`--run`), else `--model` with `--weights`.
+    private func loadModel() throws -> any FeatureMapClassifier {
+        if let run = command.runDirectory { return try LocalizeModelLoader.loadRun(run, checkpoint: command.checkpoint) }
+        let kind = try ModelKind(name: command.model)
+        return try LocalizeModelLoader.load(kind, weightsPath: command.weights, classCount: command.classCount,
+                                            largeFeatureMap: command.largeFeatureMap).model
     }
 
     /// One forward batch: the network input, the maps, boxes, and the files.

@@ -25,6 +25,10 @@ struct LocalizeCommand: ParsableCommand {
     var dataRoot: String?
     @Option(help: "Output directory.")
     var out: String
+    @Option(name: .customLong("run"), help: "A `wsol train` run directory: its model (any method, architecture and class count) instead of --model/--weights.")
+    var runDirectory: String?
+    @Option(help: "With --run: which checkpoint, best or last.")
+    var checkpoint: String = "best"
     @Option(help: "Architecture: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: String = ModelKind.mobileNetV2.rawValue
     @Option(help: "Weights (.safetensors or PyTorch .pth); default for mobilenetv2: the fetched torchvision weights.")
@@ -37,8 +41,8 @@ struct LocalizeCommand: ParsableCommand {
     var classNames: String?
     @Option(help: "Layer(s) to read, comma-separated (several are fused); default: the model's CAM layer.")
     var layer: String?
-    @Option(help: "Method: \(LocalizationMethods.names.joined(separator: ", ")).")
-    var method: String = "cam"
+    @Option(help: "Method: \(LocalizationMethods.names.joined(separator: ", ")) (default: native for a --run trained with its own map, else cam).")
+    var method: String?
     @Option(help: "Target class: gt (the split's label), top1, or topk.")
     var target: String = "top1"
     @Option(help: "k for --target topk.")
@@ -84,7 +88,9 @@ struct LocalizeCommand: ParsableCommand {
         _ = try postprocessing()
         _ = try parsedScales()
         _ = try ModelKind(name: model)
-        _ = try LocalizationMethods.named(method)
+        if let method { _ = try LocalizationMethods.named(method) }
+        if runDirectory != nil && weights != nil { throw ValidationError("give --run or --weights, not both") }
+        guard ["best", "last"].contains(checkpoint) else { throw ValidationError("--checkpoint must be best or last") }
     }
 
     func postprocessing() throws -> Postprocessing {

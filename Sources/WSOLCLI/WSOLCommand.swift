@@ -19,6 +19,7 @@ public struct WSOLCommand: ParsableCommand {
             LocalizeCommand.self,
             TrainCommand.self,
             MPICheckCommand.self,
+            ReportCommand.self,
         ]
     )
     public init() {}

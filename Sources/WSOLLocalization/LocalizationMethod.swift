@@ -85,6 +85,7 @@ public enum LocalizationError: Error, CustomStringConvertible, Equatable, Sendab
     case invalidTopK(Int, classCount: Int)
     case unknownMethod(String, available: [String])
     case invalidOption(String)
+    case requiresNativeMaps(model: String)
 
     public var description: String {
         switch self {
@@ -94,6 +95,9 @@ public enum LocalizationError: Error, CustomStringConvertible, Equatable, Sendab
             return "layer '\(layer)' has output shape \(shape), not a spatial map [N, C, h, w]"
         case .notRecorded:
             return "the forward pass was not recorded for autodiff (run outside withNoGrad)"
+        case let .requiresNativeMaps(model):
+            return "the native method needs a model trained by a method with its own map (DA-WSOL, C²AM, CI-CAM; "
+                + "use wsol localize --run DIR); \(model) has none"
         case let .requiresGAPLinear(method, layer):
             return "\(method) needs a GAP + linear classifier read at its CAM layer; '\(layer)' is not one (use gradcam)"
         case .modelInTrainingMode:

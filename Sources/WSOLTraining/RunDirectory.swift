@@ -16,11 +16,14 @@ public struct RunManifest: Sendable, Equatable, Codable {
     public var status: String
     /// Finished epochs, best epoch and score, final test scores.
     public var metrics: RunMetrics
+    /// Number of classes K the model was built for (absent in runs written before it was recorded).
+    public var classCount: Int?
 
     public init(config: TrainingConfig, seed: UInt64, packageVersion: String, dataFingerprint: String,
-                status: String, metrics: RunMetrics) {
+                status: String, metrics: RunMetrics, classCount: Int? = nil) {
         (self.config, self.seed, self.packageVersion) = (config, seed, packageVersion)
         (self.dataFingerprint, self.status, self.metrics) = (dataFingerprint, status, metrics)
+        self.classCount = classCount
     }
 }
 

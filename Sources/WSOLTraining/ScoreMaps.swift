@@ -5,12 +5,24 @@ import WSOLModels
 
 /// Score maps `[H, W]` in [0, 1], the evaluation's input (methods.md §2.5).
 public enum ScoreMaps {
+    /// The maps evaluation scores for `model`: its native maps when it is a
+    /// ``NativeMapClassifier`` (DA-WSOL, C²AM, CI-CAM), else the CAM of a GAP-linear classifier;
+    /// nil when the model has neither. Runs without gradient recording.
+    /// - Returns: `N` maps of `H * W` values in [0, 1], row-major.
+    public static func evaluationMaps(model: any FeatureMapClassifier, images: Tensor, classes: [Int]) -> [[Float]]? {
+        if let native = model as? any NativeMapClassifier {
+            return upsampledNormalized(withNoGrad { native.nativeMaps(images, classes: classes) }, like: images)
+        }
+        guard let camModel = model as? any GAPLinearClassifier else { return nil }
+        return classActivationMaps(model: camModel, images: images, classes: classes)
+    }
+
     /// The CAM of `classes[n]` for every image of `images` `[N, 3, H, W]`: `Σ_d W[c, d]·F[d]` on the
     /// CAM layer, upsampled to `H x W` with OpenCV bicubic, then min-max normalised (all zeros when
     /// constant or NaN). Runs without gradient recording; the model's mode is left unchanged.
     /// - Returns: `N` maps of `H * W` values, row-major.
     public static func classActivationMaps(model: any GAPLinearClassifier, images: Tensor, classes: [Int]) -> [[Float]] {
-        withNoGrad {
+        let cams = withNoGrad {
             let features = model.forward(images, capture: [model.camLayer]).features[model.camLayer]!
             let (count, depth, rows, columns) = (features.shape[0], features.shape[1], features.shape[2], features.shape[3])
             let weights = model.classifierWeight.scalars
@@ -25,11 +37,17 @@ public enum ScoreMaps {
                     for index in 0..<plane { cams[image * plane + index] += weight * values[source + index] }
                 }
             }
-            let (height, width) = (images.shape[2], images.shape[3])
-            let upsampled = upsample(Tensor(shape: [count, 1, rows, columns], scalars: cams),
-                                     height: height, width: width, method: .bicubic).scalars
-            return (0..<count).map { minMaxNormalized(Array(upsampled[$0 * height * width..<($0 + 1) * height * width])) }
+            return Tensor(shape: [count, 1, rows, columns], scalars: cams)
         }
+        return upsampledNormalized(cams, like: images)
+    }
+
+    /// Raw maps `[N, 1, h, w]` upsampled to the spatial size of `images` `[N, 3, H, W]` with
+    /// OpenCV bicubic (wsolevaluation), then min-max normalised one by one.
+    static func upsampledNormalized(_ maps: Tensor, like images: Tensor) -> [[Float]] {
+        let (count, height, width) = (maps.shape[0], images.shape[2], images.shape[3])
+        let upsampled = withNoGrad { upsample(maps, height: height, width: width, method: .bicubic) }.scalars
+        return (0..<count).map { minMaxNormalized(Array(upsampled[$0 * height * width..<($0 + 1) * height * width])) }
     }
 
     /// A centred isotropic Gaussian, standard deviation `side / 4` (the "center baseline" of

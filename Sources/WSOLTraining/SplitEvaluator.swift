@@ -11,7 +11,8 @@ import WSOLModels
 public struct SplitScores: Sendable, Equatable, Codable {
     /// Top-1 classification accuracy.
     public var top1Accuracy: Double
-    /// MaxBoxAccV2 (mean over IoU 0.3/0.5/0.7); nil when the model has no GAP-linear CAM or the
+    /// MaxBoxAccV2 (mean over IoU 0.3/0.5/0.7); nil when the model has no map (neither a GAP-linear
+    /// CAM nor a ``NativeMapClassifier``) or the
     /// split has no boxes.
     public var maxBoxAccV2: Double?
     /// MaxBoxAcc at IoU 0.3, 0.5, 0.7.
@@ -27,7 +28,7 @@ public struct SplitScores: Sendable, Equatable, Codable {
 }
 
 /// Evaluates models on one split: images resized to `inputSize` (no crop, methods.md §2.4), the
-/// CAM of the ground-truth class (methods.md §2.5), boxes rescaled to the input frame like the
+/// CAM of the ground-truth class (methods.md §2.5) or the model's native map, boxes rescaled to the input frame like the
 /// reference, masks resized with nearest neighbour.
 public final class SplitEvaluator {
     public let loader: ImageLoader
@@ -88,8 +89,7 @@ public final class SplitEvaluator {
             let logits = withNoGrad { model(images) }
             correct += zip(logits.argmax(axis: 1), batch.labels).filter { $0 == $1 }.count
             seen += batch.count
-            guard let camModel = model as? any GAPLinearClassifier else { continue }
-            let maps = ScoreMaps.classActivationMaps(model: camModel, images: images, classes: batch.labels)
+            guard let maps = ScoreMaps.evaluationMaps(model: model, images: images, classes: batch.labels) else { continue }
             for (values, id) in zip(maps, batch.imageIDs) {
                 let map = ScoreMap(width: inputSize, height: inputSize, values: values)
                 if let groundTruth = boxes[id] { boxAccuracy.accumulate(QuantizedScoreMap(map), groundTruth: groundTruth) }

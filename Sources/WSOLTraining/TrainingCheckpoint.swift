@@ -49,6 +49,18 @@ public enum TrainingCheckpoint {
         return state
     }
 
+    /// Loads only the model weights of a checkpoint into `model` (strict: every name and shape
+    /// must match). Throws ``WeightsFileError`` naming the file.
+    public static func loadModel(from path: String, into model: any Module) throws {
+        let file = try SafeTensors.read(path)
+        _ = try state(of: file, path: path)
+        do {
+            try model.loadStateDict(subset(file, prefix: modelPrefix), strict: true)
+        } catch let error as StateDictError {
+            throw WeightsFileError(path: path, reason: "checkpoint does not match the run's model: \(error.reason)")
+        }
+    }
+
     static func state(of file: SafeTensorsFile, path: String) throws -> TrainingState {
         guard let json = file.metadata[stateKey] else {
             throw WeightsFileError(path: path, reason: "not a WSOLKit training checkpoint (no '\(stateKey)' metadata)")

@@ -44,16 +44,25 @@ public enum TrainingSetup {
         } else {
             logger.warning("no train-fullsup (val) split under \(metadataRoot)/\(config.dataset): no localization metrics per epoch")
         }
-        let model = try BackboneFactory.build(config: config, classCount: classCount)
+        let method = makeMethod(config.method)
+        let model = try buildModel(config: config, classCount: classCount, method: method)
         let optimizer = makeOptimizer(config: config, model: model)
         let manifest = RunManifest(
             config: config, seed: config.seed, packageVersion: packageVersion,
             dataFingerprint: DataFingerprint.compute(splitDirectories: splitDirectories, dataRoot: config.dataRoot),
-            status: "created", metrics: RunMetrics())
-        let trainer = try Trainer(config: config, model: model, optimizer: optimizer, method: makeMethod(config.method),
+            status: "created", metrics: RunMetrics(), classCount: classCount)
+        let trainer = try Trainer(config: config, model: model, optimizer: optimizer, method: method,
                                   loader: loader, evaluator: evaluator, manifest: manifest, logger: logger)
         trainer.communicator = communicator
         return trainer
+    }
+
+    /// The model a run trains: the configured backbone (with its `pretrained` weights), then
+    /// wrapped by the method (``WSOLTrainingMethod/prepareModel(_:)``). `wsol localize --run`
+    /// rebuilds a trained run's model with this before loading its checkpoint.
+    public static func buildModel(config: TrainingConfig, classCount: Int,
+                                  method: any WSOLTrainingMethod) throws -> any FeatureMapClassifier {
+        try method.prepareModel(BackboneFactory.build(config: config, classCount: classCount))
     }
 
     /// The configured method.

@@ -114,26 +114,59 @@ final class DNNLMemory {
     deinit { dnnl_memory_destroy(handle) }
 }
 
-/// An owned `dnnl_primitive_t`.
+/// An owned `dnnl_primitive_t`, with its scratchpad supplied by us.
+///
+/// Every primitive is created in user scratchpad mode (``DNNLAttributes/userScratchpad``): with
+/// oneDNN's default library mode the scratchpad is a per-thread global bound when a primitive
+/// is created, and a primitive created on one thread then executed on another (any cached plan,
+/// under Swift concurrency) writes through the wrong thread's buffer — an intermittent SIGSEGV.
+/// Executions are serialised by `DNNLEngine.withStream`, so one grow-only scratch slot serves all.
 final class DNNLPrimitive {
     let handle: dnnl_primitive_t
+    let name: String
+    /// The scratchpad view (nil when the primitive needs none); rebound per execution.
+    private let scratchpad: DNNLMemory?
+    private let scratchpadBytes: Int
 
-    /// Creates the primitive from a descriptor; the descriptor is destroyed by the caller.
+    /// Creates the primitive from a descriptor made with ``DNNLAttributes/userScratchpad``; the
+    /// descriptor is destroyed by the caller.
     init(_ descriptor: const_dnnl_primitive_desc_t, _ name: String) {
         var primitive: dnnl_primitive_t?
         checkDNNL(dnnl_primitive_create(&primitive, descriptor), "primitive_create(\(name))")
         handle = primitive!
         self.name = name
+        if var md = dnnl_primitive_desc_query_md(descriptor, dnnl_query_scratchpad_md, 0)?.pointee,
+           dnnl_memory_desc_get_size(&md) > 0 {
+            scratchpadBytes = dnnl_memory_desc_get_size(&md)
+            scratchpad = DNNLMemory(md, allocate: false)
+        } else {
+            (scratchpadBytes, scratchpad) = (0, nil)
+        }
     }
-    let name: String
 
-    /// Executes on `stream` with `(DNNL_ARG_*, memory)` pairs.
+    /// Executes on `stream` with `(DNNL_ARG_*, memory)` pairs; must run inside `withStream`.
     func execute(_ stream: dnnl_stream_t, _ arguments: [(Int32, dnnl_memory_t)]) {
-        let args = arguments.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
+        var args = arguments.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
+        if let scratchpad {
+            scratchpad.bind(DNNLEngine.shared.scratch.buffer(slot: ScratchArena.scratchpadSlot, bytes: scratchpadBytes))
+            args.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad.handle))
+        }
         checkDNNL(dnnl_primitive_execute(handle, stream, Int32(args.count), args), "execute(\(name))")
     }
 
     deinit { dnnl_primitive_destroy(handle) }
+}
+
+/// Primitive attributes shared by every descriptor we create.
+enum DNNLAttributes {
+    /// Calls `body` with a fresh attribute set to user scratchpad mode (see ``DNNLPrimitive``).
+    static func userScratchpad<Result>(_ body: (dnnl_primitive_attr_t) -> Result) -> Result {
+        var attributes: dnnl_primitive_attr_t?
+        checkDNNL(dnnl_primitive_attr_create(&attributes), "primitive_attr_create")
+        defer { dnnl_primitive_attr_destroy(attributes) }
+        checkDNNL(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "set_scratchpad_mode")
+        return body(attributes!)
+    }
 }
 
 /// An owned primitive descriptor, destroyed when released.
@@ -144,9 +177,10 @@ final class DNNLPrimitiveDescriptor {
     /// `dnnl_primitive_desc_create` from an op descriptor (pointer to a `dnnl_*_desc_t`).
     init(_ opDescriptor: UnsafeRawPointer, hint: DNNLPrimitiveDescriptor?, _ name: String) {
         var descriptor: dnnl_primitive_desc_t?
-        checkDNNL(
-            dnnl_primitive_desc_create(&descriptor, opDescriptor, nil, DNNLEngine.shared.engine, hint?.handle),
-            "primitive_desc_create(\(name))")
+        let status = DNNLAttributes.userScratchpad { attributes in
+            dnnl_primitive_desc_create(&descriptor, opDescriptor, attributes, DNNLEngine.shared.engine, hint?.handle)
+        }
+        checkDNNL(status, "primitive_desc_create(\(name))")
         handle = descriptor!
         self.name = name
     }

@@ -55,15 +55,12 @@ final class TensorPort {
         let inner = DNNLMemory(chosen, allocate: false)
         let engine = DNNLEngine.shared.engine
         var descriptor: dnnl_primitive_desc_t?
-        if direction == .input {
-            checkDNNL(
-                dnnl_reorder_primitive_desc_create(&descriptor, &plain, engine, &chosen, engine, nil),
-                "reorder(\(name))")
-        } else {
-            checkDNNL(
-                dnnl_reorder_primitive_desc_create(&descriptor, &chosen, engine, &plain, engine, nil),
-                "reorder(\(name))")
+        let status = DNNLAttributes.userScratchpad { attributes in
+            direction == .input
+                ? dnnl_reorder_primitive_desc_create(&descriptor, &plain, engine, &chosen, engine, attributes)
+                : dnnl_reorder_primitive_desc_create(&descriptor, &chosen, engine, &plain, engine, attributes)
         }
+        checkDNNL(status, "reorder(\(name))")
         reorder = DNNLPrimitive(descriptor!, "reorder(\(name))")
         dnnl_primitive_desc_destroy(descriptor)
         self.inner = inner
@@ -135,6 +132,8 @@ final class PlainPlan: @unchecked Sendable {
 /// serialised by `DNNLEngine.withStream`, and every use writes a buffer before reading it (an input
 /// is reordered in, an output is fully written by its primitive).
 final class ScratchArena {
+    /// The slot of oneDNN's own scratchpad (``DNNLPrimitive``), apart from the plans' port slots.
+    static let scratchpadSlot = 64
     private var buffers: [UnsafeMutableRawPointer?] = []
     private var capacities: [Int] = []
 

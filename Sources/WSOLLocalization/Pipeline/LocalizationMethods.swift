@@ -5,7 +5,7 @@ public enum LocalizationMethods {
     /// Every method with default settings, in documentation order.
     public static let all: [any LocalizationMethod] = [
         CAM(), GradCAM(), GradCAMPlusPlus(), XGradCAM(), HiResCAM(), LayerCAM(), ScoreCAM(), AblationCAM(), EigenCAM(),
-    ] + DGL.Variant.allCases.map { DGL(variant: $0) }
+    ] + DGL.Variant.allCases.map { DGL(variant: $0) } + [NativeMap()]
 
     /// The accepted names.
     public static var names: [String] { all.map(\.name) }

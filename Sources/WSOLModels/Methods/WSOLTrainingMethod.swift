@@ -58,6 +58,12 @@ public protocol WSOLTrainingMethod: AnyObject {
     func loss(logits: Tensor, batch: TrainingBatch) -> Tensor
     /// A whole step; override only to change the hook order (e.g. two forward passes).
     func step(model: any FeatureMapClassifier, batch: TrainingBatch, random: inout RandomGenerator) -> MethodStepOutput
+    /// The model the method trains, built around the configured backbone (called once, before
+    /// the optimizer is made and any checkpoint is restored). Methods with their own heads (C²AM's
+    /// disentangler, CI-CAM's context branch, a DANN discriminator) return a wrapping module whose
+    /// parameters include them; checkpoints save and `wsol localize --run` rebuilds whatever this
+    /// returns. Default: the backbone itself.
+    func prepareModel(_ backbone: any FeatureMapClassifier) throws -> any FeatureMapClassifier
     /// Method state for checkpoints. Default: none.
     func stateArrays() -> [(String, NamedArray)]
     /// Restores ``stateArrays()``. Default: nothing to restore.
@@ -91,6 +97,8 @@ extension WSOLTrainingMethod {
         let logits = logits(model: model, batch: transformed, random: &random)
         return MethodStepOutput(loss: loss(logits: logits, batch: transformed), logits: logits)
     }
+
+    public func prepareModel(_ backbone: any FeatureMapClassifier) throws -> any FeatureMapClassifier { backbone }
 
     public func stateArrays() -> [(String, NamedArray)] { [] }
     public func loadStateArrays(_ arrays: [String: NamedArray]) throws {}
