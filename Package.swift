@@ -18,7 +18,7 @@ let package = Package(
         .executable(name: "wsol", targets: ["wsol"]),
         .library(name: "WSOLKit", targets: [
             "TensorCore", "TensorNN", "WSOLModels", "WSOLLocalization", "WSOLEvaluation", "WSOLData",
-            "WSOLTraining",
+            "WSOLTraining", "TensorDistributed",
             "WSOLReport",
         ]),
     ],
@@ -32,17 +32,21 @@ let package = Package(
         .systemLibrary(name: "CTensorDNNL", path: "Sources/CTensorDNNL"),
         .systemLibrary(name: "CTensorBLAS", path: "Sources/CTensorBLAS"),
         .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs"),
+        // Open MPI (libopenmpi-dev): data-parallel training and sharded evaluation (docs/distributed.md).
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c"),
 
         // Engine.
         .target(name: "TensorKernels", dependencies: ["CTensorDNNL", "CTensorBLAS"],
                 swiftSettings: optimizationFlags),
         .target(name: "TensorCore", dependencies: ["TensorKernels"],
                 swiftSettings: optimizationFlags),
-        .target(name: "TensorNN", dependencies: ["TensorCore", .product(name: "Logging", package: "swift-log")],
+        // Collectives (allreduce, broadcast) over MPI or a single process; cross-rank autodiff sums.
+        .target(name: "TensorDistributed", dependencies: ["TensorCore", "CMPI"], swiftSettings: optimizationFlags),
+        .target(name: "TensorNN", dependencies: ["TensorCore", "TensorDistributed", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: optimizationFlags),
 
         // WSOL.
-        .target(name: "WSOLModels", dependencies: ["TensorNN"], swiftSettings: optimizationFlags),
+        .target(name: "WSOLModels", dependencies: ["TensorNN", "TensorDistributed"], swiftSettings: optimizationFlags),
         .target(name: "WSOLLocalization", dependencies: ["WSOLModels"], swiftSettings: optimizationFlags),
         .target(name: "WSOLEvaluation", dependencies: ["WSOLLocalization"], swiftSettings: optimizationFlags),
         .target(name: "WSOLData", dependencies: [
@@ -70,6 +74,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "TensorDistributedTests", dependencies: ["TensorDistributed", "TensorNN", "TensorTestSupport"]),
         .testTarget(name: "TensorNNTests", dependencies: ["TensorNN", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
         // WSOLData only to decode the real photos of the MobileNetV2 golden test.

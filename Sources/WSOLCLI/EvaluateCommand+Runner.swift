@@ -82,7 +82,7 @@ func accumulateSplit(_ truth: SplitGroundTruth, maps: ScoreMapSource, plan: Metr
     return total
 }
 
-private func accumulateImage(_ index: Int, truth: SplitGroundTruth, maps: ScoreMapSource, plan: MetricPlan,
+func accumulateImage(_ index: Int, truth: SplitGroundTruth, maps: ScoreMapSource, plan: MetricPlan,
                              into accumulators: inout SplitAccumulators) throws {
     let imageID = truth.imageIDs[index]
     let map = try maps.load(imageID)

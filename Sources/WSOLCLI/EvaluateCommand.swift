@@ -1,6 +1,7 @@
 //! `wsol evaluate`: the WSOL protocol (wsolevaluation, bit-exact) over score-map files.
 import ArgumentParser
 import Foundation
+import TensorDistributed
 import WSOLData
 import WSOLEvaluation
 import WSOLLocalization
@@ -83,7 +84,11 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let summary = try evaluate()
+        let (summary, isRoot) = try DistributedLaunch.run { communicator in
+            (try evaluate(communicator: communicator), communicator.isRoot)
+        }
+        // Under mpirun every rank computed the same summary; rank 0 prints it.
+        guard isRoot else { return }
         if json {
             print(summary.rendered())
         } else {
@@ -91,40 +96,41 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
-    /// Runs the evaluation (and the calibration split first, if any); writes --out files.
-    func evaluate() throws -> JSONValue {
+    /// Runs the evaluation (and the calibration split first, if any); writes --out files (rank 0).
+    /// Under `mpirun` each rank reads a share of the maps and the counters are summed.
+    func evaluate(communicator: any Communicator = SingleProcessCommunicator()) throws -> JSONValue {
         let plan = MetricPlan(
             box: BoxAccuracyConfiguration(interval: camCurveInterval, iouThresholds: try parsedIoUThresholds(),
                                           selection: boxVersion == .boxV2 ? .all : .largest),
             maskInterval: mask ? camCurveInterval : nil, dataRoot: dataRoot ?? "")
         let ranked = try predictions.map(readPredictions)
         let maps = ScoreMapSource(root: scoremaps, size: inputSize, clampOutOfRange: clamp)
-        let calibration = try calibrateOn.map { try calibrate(on: $0, plan: plan) }
+        let calibration = try calibrateOn.map { try calibrate(on: $0, plan: plan, communicator: communicator) }
         let truth = try SplitGroundTruth.read(metadataDirectory: metadata, size: inputSize, needMasks: mask,
                                               predictions: ranked, predictionsPath: predictions)
         guard truth.boxes != nil || mask else {
             throw EvaluationInputError(path: metadata, reason: "split has no boxes; use --mask for mask splits")
         }
         let splitPlan = truth.boxes == nil ? MetricPlan(box: nil, maskInterval: plan.maskInterval, dataRoot: plan.dataRoot) : plan
-        let accumulators = try accumulateSplit(truth, maps: maps, plan: splitPlan)
+        let accumulators = try accumulateSplit(truth, maps: maps, plan: splitPlan, communicator: communicator)
         var summary = EvaluationSummary(box: accumulators.box?.result(), pixels: try accumulators.pixels?.result(),
                                         iouCurve: accumulators.iouCurve?.result(), calibration: calibration)
         summary.config = configJSON()
-        if let out {
+        if let out, communicator.isRoot {
             try EvaluationOutputs(directory: out, summary: summary, truth: truth, maps: maps,
                                   exportMasks: exportMasks).write()
         }
         return summary.json(imageCount: truth.imageIDs.count)
     }
 
-    private func calibrate(on directory: String, plan: MetricPlan) throws -> ThresholdCalibration {
+    private func calibrate(on directory: String, plan: MetricPlan, communicator: any Communicator) throws -> ThresholdCalibration {
         let truth = try SplitGroundTruth.read(metadataDirectory: directory, size: inputSize, needMasks: mask,
                                               predictions: nil, predictionsPath: nil)
         guard truth.boxes != nil else {
             throw EvaluationInputError(path: directory, reason: "calibration split has no boxes")
         }
         let maps = ScoreMapSource(root: calibrationScoremaps ?? scoremaps, size: inputSize, clampOutOfRange: clamp)
-        let accumulators = try accumulateSplit(truth, maps: maps, plan: plan)
+        let accumulators = try accumulateSplit(truth, maps: maps, plan: plan, communicator: communicator)
         let mode = ThresholdCalibration.Mode(rawValue: calibrationMode) ?? .perIoU
         guard let box = accumulators.box?.result() else {
             throw EvaluationInputError(path: directory, reason: "calibration split produced no box result")

@@ -38,9 +38,8 @@ final class LocalizeOutputs {
     let threshold: Double
     let maskClosing: Int?
     let overlay = HeatmapOverlay()
-    private var boxRecords: [JSONValue] = []
-    private var predictionRows: [String] = []
-    private var top5Rows: [String] = []
+    /// The rows of the three summary files, in image order (merged across ranks under mpirun).
+    var rows = LocalizeRows()
 
     init(directory: String, classNames: [String], threshold: Double, maskClosing: Int?) {
         self.directory = directory
@@ -84,30 +83,27 @@ final class LocalizeOutputs {
         for (rank, boxes) in result.boxes.enumerated() {
             let category = result.classes[rank], map = result.maps[rank]
             for box in boxes {
-                boxRecords.append(.object([
-                    ("image_id", .string(id)), ("category_id", .integer(category)),
-                    ("category_name", .string(classNames[category])),
-                    ("bbox", .array([.integer(box.x0), .integer(box.y0), .integer(box.width), .integer(box.height)])),
-                    ("score", .number(Double(result.probabilities[category]))),
-                    ("map_width", .integer(map.width)), ("map_height", .integer(map.height)),
-                ]))
+                rows.boxes.append(LocalizeRows.BoxRow(
+                    imageID: id, category: category, categoryName: classNames[category],
+                    bbox: [box.x0, box.y0, box.width, box.height], score: Double(result.probabilities[category]),
+                    mapWidth: map.width, mapHeight: map.height))
             }
         }
         let ranked = result.probabilities.indices.sorted { result.probabilities[$0] > result.probabilities[$1] }.prefix(5)
         let probabilities = ranked.map { String(format: "%.6f", Double(result.probabilities[$0])) }
-        predictionRows.append(([csvField(id)] + ranked.map(String.init) + probabilities).joined(separator: ","))
-        top5Rows.append(([id] + ranked.map(String.init)).joined(separator: ","))
+        rows.predictions.append(([csvField(id)] + ranked.map(String.init) + probabilities).joined(separator: ","))
+        rows.top5.append(([id] + ranked.map(String.init)).joined(separator: ","))
     }
 
     /// Writes `boxes.json`, `predictions.csv` and `top5.csv` (atomically).
     func finish() throws {
-        try AtomicFile.write(text: JSONValue.array(boxRecords).rendered(pretty: true) + "\n", to: path("boxes.json"))
+        try AtomicFile.write(text: JSONValue.array(rows.boxes.map(\.json)).rendered(pretty: true) + "\n", to: path("boxes.json"))
         // As many columns as the rows have: min(5, K) (a 4-class model has 4).
         let ranks = 1...max(1, min(5, classNames.count))
         let header = "image_id," + ranks.map { "class_\($0)" }.joined(separator: ",") + ","
             + ranks.map { "probability_\($0)" }.joined(separator: ",")
-        try AtomicFile.write(text: ([header] + predictionRows).joined(separator: "\n") + "\n", to: path("predictions.csv"))
-        try AtomicFile.write(text: top5Rows.joined(separator: "\n") + (top5Rows.isEmpty ? "" : "\n"), to: path("top5.csv"))
+        try AtomicFile.write(text: ([header] + rows.predictions).joined(separator: "\n") + "\n", to: path("predictions.csv"))
+        try AtomicFile.write(text: rows.top5.joined(separator: "\n") + (rows.top5.isEmpty ? "" : "\n"), to: path("top5.csv"))
     }
 
     private func csvField(_ text: String) -> String {

@@ -1,6 +1,7 @@
 //! `wsol localize`: the batch loop (decode, localize, write), with bad images skipped and reported.
 import Foundation
 import TensorCore
+import TensorDistributed
 import WSOLData
 import WSOLLocalization
 import WSOLModels
@@ -14,9 +15,12 @@ struct LocalizeSummary {
 struct LocalizeRunner {
     let command: LocalizeCommand
 
-    func run() throws -> LocalizeSummary {
-        let items = try command.metadata.map { try LocalizeInputs.split(metadata: $0, dataRoot: command.dataRoot ?? ".") }
+    /// Localizes every image (under mpirun: this rank's block of them; rank 0 writes the
+    /// summary files for all). The returned counts are over all ranks.
+    func run(communicator: any Communicator = SingleProcessCommunicator()) throws -> LocalizeSummary {
+        let allItems = try command.metadata.map { try LocalizeInputs.split(metadata: $0, dataRoot: command.dataRoot ?? ".") }
             ?? LocalizeInputs.paths(command.images)
+        let items = Array(allItems.block(communicator.rank, of: communicator.size))
         let model = try loadModel()
         let names = try LocalizeModelLoader.classNames(path: command.classNames, classCount: model.classCount)
         let threshold = try command.calibration.map(LocalizeInputs.calibratedThreshold) ?? command.threshold ?? 0.2
@@ -27,7 +31,7 @@ struct LocalizeRunner {
         let outputs = LocalizeOutputs(directory: command.out, classNames: names, threshold: threshold,
                                       maskClosing: nil)  // the map is already closed: thresholding commutes with flat closing
         var summary = LocalizeSummary()
-        var progress = ProgressBar(total: items.count, enabled: !command.quiet && items.count > 1)
+        var progress = ProgressBar(total: items.count, enabled: !command.quiet && items.count > 1 && communicator.isRoot)
         for start in stride(from: 0, to: items.count, by: command.batchSize) {
             let batch = items[start..<min(start + command.batchSize, items.count)]
             let decoded = batch.compactMap { item -> (LocalizeItem, PixelImage)? in
@@ -49,7 +53,11 @@ struct LocalizeRunner {
             progress.update(start + batch.count)
         }
         progress.finish()
-        try outputs.finish()
+        outputs.rows = try outputs.rows.gathered(over: communicator)
+        if communicator.isRoot { try outputs.finish() }
+        let counts = communicator.sum([summary.localized, summary.skipped.count])
+        summary.localized = counts[0]
+        summary.skipped += Array(repeating: "(on another rank)", count: counts[1] - summary.skipped.count)
         return summary
     }
 

@@ -115,8 +115,11 @@ struct LocalizeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let summary = try LocalizeRunner(command: self).run()
+        let (summary, isRoot) = try DistributedLaunch.run { communicator in
+            (try LocalizeRunner(command: self).run(communicator: communicator), communicator.isRoot)
+        }
         // Skipped images were reported by name as they happened (standard error).
+        guard isRoot else { return }
         print("localized \(summary.localized) image(s), skipped \(summary.skipped.count); outputs in \(out)")
     }
 }

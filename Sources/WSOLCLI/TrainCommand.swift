@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TensorDistributed
 import WSOLTraining
 
 /// `wsol train [--config FILE] [flags...]` or `wsol train --resume DIR`.
@@ -61,6 +62,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "List and skip training images that cannot be decoded (default: stop before training).")
     var skipBadImages = false
     @OptionGroup(title: "C2AM (--method c2am)") var c2am: C2AMOptions
+    @Flag(help: "Under mpirun: batch norm statistics over all ranks' images (default: per rank).")
+    var syncBatchNorm = false
 
     /// The config: file (or the resumed run's manifest), then each flag given.
     func makeConfig() throws -> TrainingConfig {
@@ -87,22 +90,31 @@ struct TrainCommand: ParsableCommand {
         set(camCurveInterval, \.camCurveInterval); set(workers, \.workers)
         if skipBadImages { config.skipBadImages = true }
         c2am.apply(to: &config)
+        if syncBatchNorm { config.syncBatchNorm = true }
         try config.validate()
         return config
     }
 
     func run() throws {
+        try DistributedLaunch.run { communicator in try train(communicator: communicator) }
+    }
+
+    /// The run on one rank of `communicator` (rank 0 writes, logs and draws the progress bar).
+    func train(communicator: any Communicator) throws {
         let config = try makeConfig()
         let existing = RunDirectory(path: config.outputDirectory).manifestPath
         if resume == nil && !overwrite && FileManager.default.fileExists(atPath: existing) {
             throw ValidationError("\(config.outputDirectory) already holds a run (\(existing)); "
                                   + "continue it with --resume \(config.outputDirectory), or pass --overwrite or another --out")
         }
-        let logger = TrainingConsole.logger(quiet: quiet)
+        // Every rank has checked for an existing run before rank 0 writes one.
+        communicator.barrier()
+        let logger = TrainingConsole.logger(quiet: quiet || !communicator.isRoot)
         let trainer = try TrainingSetup.makeTrainer(config: config, packageVersion: WSOLCommand.configuration.version,
-                                                    logger: logger)
+                                                    logger: logger, communicator: communicator)
         if resume != nil { try Self.resumeOrRestart(trainer, logger: logger) }
-        if !quiet && isatty(STDERR_FILENO) == 1 { trainer.hooks.onStep = TrainingConsole.drawProgress }
+        let drawsBar = !quiet && communicator.isRoot && isatty(STDERR_FILENO) == 1
+        if drawsBar { trainer.hooks.onStep = TrainingConsole.drawProgress }
         trainer.hooks.onEpoch = { _ in TrainingConsole.clearProgress() }
         let interrupt = InterruptSignal()
         defer { interrupt.uninstall() }
@@ -116,6 +128,9 @@ struct TrainCommand: ParsableCommand {
             throw error
         }
         logger.info("run finished: \(config.outputDirectory) (best epoch \(trainer.state.bestEpoch.map(String.init) ?? "-"))")
-        if test { try FinalEvaluation.run(trainer: trainer, config: config) }
+        if communicator.size > 1 {
+            logger.info("\(communicator.size) ranks: gradient allreduce \(String(format: "%.2f", trainer.communicationSeconds)) s in total")
+        }
+        if test && communicator.isRoot { try FinalEvaluation.run(trainer: trainer, config: config) }
     }
 }

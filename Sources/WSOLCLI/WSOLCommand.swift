@@ -18,6 +18,7 @@ public struct WSOLCommand: ParsableCommand {
             SynthCommand.self,
             LocalizeCommand.self,
             TrainCommand.self,
+            MPICheckCommand.self,
             ReportCommand.self,
             RefineCAMsCommand.self,
         ]

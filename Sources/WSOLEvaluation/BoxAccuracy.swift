@@ -48,17 +48,17 @@ public struct ClassificationOutcome: Sendable, Equatable {
 public struct BoxAccuracyAccumulator: Sendable {
     public let configuration: BoxAccuracyConfiguration
     /// Maps accumulated.
-    public private(set) var imageCount = 0
+    public internal(set) var imageCount = 0
     /// `correctCounts[i][k]`: images whose best candidate at threshold `k` has IoU >= `iouThresholds[i]`.
-    public private(set) var correctCounts: [[Int]]
+    public internal(set) var correctCounts: [[Int]]
     /// As `correctCounts`, counting only images whose top-1 class is right (Top-1 Loc).
-    public private(set) var top1CorrectCounts: [[Int]]
+    public internal(set) var top1CorrectCounts: [[Int]]
     /// As `correctCounts`, counting only images whose label is in the top 5 (Top-5 Loc).
-    public private(set) var top5CorrectCounts: [[Int]]
+    public internal(set) var top5CorrectCounts: [[Int]]
     /// Images accumulated with a classification outcome, and how many were right.
-    public private(set) var classifiedCount = 0
-    public private(set) var top1ClassifiedCorrect = 0
-    public private(set) var top5ClassifiedCorrect = 0
+    public internal(set) var classifiedCount = 0
+    public internal(set) var top1ClassifiedCorrect = 0
+    public internal(set) var top5ClassifiedCorrect = 0
     private var sweep = LevelSweep()
 
     public init(configuration: BoxAccuracyConfiguration) {

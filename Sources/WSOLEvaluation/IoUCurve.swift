@@ -11,11 +11,11 @@ import WSOLLocalization
 /// and no predicted pixel) counts as IoU 1.
 public struct IoUCurveAccumulator: Sendable {
     public static let levelCount = 256
-    public private(set) var imageCount = 0
+    public internal(set) var imageCount = 0
     /// Sum over images of each image's IoU at level `t`.
-    public private(set) var perImageIoUSum = [Double](repeating: 0, count: levelCount)
-    public private(set) var pooledIntersection = [Int](repeating: 0, count: levelCount)
-    public private(set) var pooledUnion = [Int](repeating: 0, count: levelCount)
+    public internal(set) var perImageIoUSum = [Double](repeating: 0, count: levelCount)
+    public internal(set) var pooledIntersection = [Int](repeating: 0, count: levelCount)
+    public internal(set) var pooledUnion = [Int](repeating: 0, count: levelCount)
 
     public init() {}
 

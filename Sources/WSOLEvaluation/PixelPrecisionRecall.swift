@@ -10,8 +10,8 @@ import WSOLLocalization
 public struct PixelPrecisionRecallAccumulator: Sendable {
     public let grid: ThresholdGrid
     /// Counts of positive / negative pixels per bin (`grid.count + 2` bins).
-    public private(set) var positiveHistogram: [Int]
-    public private(set) var negativeHistogram: [Int]
+    public internal(set) var positiveHistogram: [Int]
+    public internal(set) var negativeHistogram: [Int]
 
     public init(interval: Double = 0.001) {
         grid = ThresholdGrid(interval: interval)

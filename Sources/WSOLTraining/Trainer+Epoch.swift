@@ -8,7 +8,9 @@ extension Trainer {
     /// that the resumed run rewrites from the checkpoint's history.
     func finishEpoch() throws {
         method.epochFinished(state.epoch, model: model)
-        let validation = try evaluator?.evaluate(model)
+        // Rank 0 alone evaluates (the others wait at their next collective): the record only
+        // feeds rank 0's files; the weights are the same on every rank.
+        let validation = isRoot ? try evaluator?.evaluate(model) : nil
         let record = EpochRecord(
             epoch: state.epoch + 1, trainLoss: state.epochLossSum / Double(max(state.batchInEpoch, 1)),
             trainAccuracy: Double(state.epochCorrect) * 100 / Double(max(state.epochImages, 1)),
@@ -22,6 +24,7 @@ extension Trainer {
         let improved = state.bestScore.map { score > $0 } ?? true
         if improved { (state.bestScore, state.bestEpoch) = (score, record.epoch) }
         try saveLast()
+        guard isRoot else { return }
         if improved {
             try TrainingCheckpoint.save(model: model, optimizer: optimizer, method: method, state: state,
                                         to: directory.bestCheckpoint)

@@ -2,6 +2,7 @@
 import Foundation
 import Logging
 import TensorCore
+import TensorDistributed
 import TensorNN
 import WSOLData
 import WSOLModels
@@ -57,6 +58,14 @@ public final class Trainer {
     public internal(set) var manifest: RunManifest
     public internal(set) var state = TrainingState()
     public var hooks = TrainingHooks()
+    /// The ranks training together (`Trainer+Distributed.swift`); one process by default.
+    /// Set before ``resume()``/``run()``; the loader must be sharded to match (``TrainingSetup``).
+    public var communicator: any Communicator = SingleProcessCommunicator() {
+        didSet { gradientAverager = GradientAverager(communicator: communicator) }
+    }
+    var gradientAverager = GradientAverager(communicator: SingleProcessCommunicator())
+    /// Seconds spent averaging gradients across ranks since this object was made (0 with one rank).
+    public internal(set) var communicationSeconds = 0.0
     let logger: Logger
 
     public init(config: TrainingConfig, model: any FeatureMapClassifier, optimizer: any Optimizer,
@@ -76,15 +85,18 @@ public final class Trainer {
                                                optimizer: optimizer, method: method)
         manifest.metrics.epochs = state.history
         (manifest.metrics.bestEpoch, manifest.metrics.bestScore) = (state.bestEpoch, state.bestScore)
-        try directory.writeLog(state.history)
+        if isRoot { try directory.writeLog(state.history) }
         logger.info("resuming \(directory.path) at epoch \(state.epoch + 1), batch \(state.batchInEpoch), step \(state.globalStep)")
     }
 
     /// Trains until `config.epochs` are done. Throws ``TrainingError/nonFiniteLoss`` on NaN/Inf.
     public func run() throws -> TrainingOutcome {
-        try directory.create()
+        prepareRanks()
         manifest.status = "running"
-        try directory.writeManifest(manifest)
+        if isRoot {
+            try directory.create()
+            try directory.writeManifest(manifest)
+        }
         var lastSave = Date()
         while state.epoch < config.epochs {
             let factor = schedule.factor(epoch: state.epoch)
@@ -111,7 +123,7 @@ public final class Trainer {
             lastSave = Date()
         }
         manifest.status = "finished"
-        try directory.writeManifest(manifest)
+        if isRoot { try directory.writeManifest(manifest) }
         return .finished
     }
 
@@ -126,25 +138,27 @@ public final class Trainer {
 
     /// One optimizer step; refuses a non-finite loss before anything is applied.
     func step(_ batch: ImageBatch) throws {
-        var random = RandomGenerator(seed: Self.stepSeed(config.seed, state.globalStep))
+        var random = RandomGenerator(seed: Self.stepSeed(config.seed ^ rankStream, state.globalStep))
         // Dropout masks are keyed to the step too, so a resumed run draws the same ones.
-        let output = DropoutContext.$step.withValue(UInt64(state.globalStep)) {
+        let output = DropoutContext.$step.withValue(UInt64(state.globalStep) ^ rankStream) {
             method.step(model: model, batch: TrainingBatch(images: batch.tensor, labels: batch.labels), random: &random)
         }
-        let loss = output.loss.scalar
+        let predictions = output.logits.argmax(axis: 1)
+        let totals = globalTotals(loss: output.loss.scalar, correct: zip(predictions, batch.labels).filter { $0 == $1 }.count,
+                                  images: batch.count)
+        let loss = totals.meanLoss
         guard loss.isFinite else {
             let kept = FileManager.default.fileExists(atPath: directory.lastCheckpoint) ? directory.lastCheckpoint : nil
             let error = TrainingError.nonFiniteLoss(value: loss, step: state.globalStep + 1, epoch: state.epoch,
                                                     batch: state.batchInEpoch, lastCheckpoint: kept)
             manifest.status = "stopped: \(error)"
-            try? directory.writeManifest(manifest)
+            if isRoot { try? directory.writeManifest(manifest) }
             throw error
         }
-        optimizer.step(output.loss.backward())
-        if !(model is any LabelFreeModel) {
-            state.epochCorrect += zip(output.logits.argmax(axis: 1), batch.labels).filter { $0 == $1 }.count
-        }
-        state.epochImages += batch.count
+        optimizer.step(averagedGradients(output.loss.backward()))
+        method.synchronize(using: communicator)
+        if !(model is any LabelFreeModel) { state.epochCorrect += totals.correct }
+        state.epochImages += totals.images
         state.epochLossSum += Double(loss)
         state.batchInEpoch += 1
         state.globalStep += 1
@@ -163,6 +177,7 @@ public final class Trainer {
     }
 
     func saveLast() throws {
+        guard isRoot else { return }
         try TrainingCheckpoint.save(model: model, optimizer: optimizer, method: method, state: state,
                                     to: directory.lastCheckpoint)
     }

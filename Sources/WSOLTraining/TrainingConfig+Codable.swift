@@ -77,6 +77,7 @@ extension TrainingConfig {
         case batchSize, epochs, optimizer, learningRate, momentum, nesterov, weightDecay
         case newLayerLearningRateMultiplier, schedule, decayEvery, decayGamma, seed, outputDirectory
         case checkpointMinutes, camCurveInterval, workers, skipBadImages
+        case syncBatchNorm
     }
 
     public init(from decoder: Decoder) throws {
@@ -109,6 +110,7 @@ extension TrainingConfig {
         config.camCurveInterval = try c.value(.camCurveInterval, or: config.camCurveInterval)
         config.workers = try c.value(.workers, or: config.workers)
         config.skipBadImages = try c.value(.skipBadImages, or: config.skipBadImages)
+        config.syncBatchNorm = try c.value(.syncBatchNorm, or: config.syncBatchNorm)
         self = config
     }
 }

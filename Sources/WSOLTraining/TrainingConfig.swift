@@ -23,6 +23,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var inputSize = 224
     /// Side the training images are resized to before the random crop (pixels).
     public var resizeSize = 256
+    /// The global batch: under `mpirun -np N` each rank takes `batchSize / N` images of it
+    /// (must divide), so a run's steps and results do not depend on N (docs/distributed.md).
     public var batchSize = 32
     public var epochs = 10
     /// `sgd` (momentum, Nesterov as wsolevaluation) or `adam`.
@@ -49,6 +51,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var workers = 2
     /// Skip (and list) training images that fail to decode instead of stopping before training.
     public var skipBadImages = false
+    /// Under `mpirun -np N`: batch norm statistics over the whole global batch (all ranks)
+    /// instead of each rank's part (docs/distributed.md). No effect with one process.
+    public var syncBatchNorm = false
 
     public init() {}
 

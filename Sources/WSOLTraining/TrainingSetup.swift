@@ -1,6 +1,7 @@
 //! Building a run from a config: data, model, optimizer, method, evaluator, manifest.
 import Foundation
 import Logging
+import TensorDistributed
 import TensorNN
 import WSOLData
 import WSOLModels
@@ -9,19 +10,27 @@ import WSOLModels
 public enum TrainingSetup {
     /// Builds a ``Trainer`` for `config`. Reads metadata (train and, if present, val), checks images'
     /// headers, builds the backbone and loads `pretrained` weights.
-    /// - Parameter packageVersion: recorded in the manifest.
+    /// - Parameters:
+    ///   - packageVersion: recorded in the manifest.
+    ///   - communicator: the ranks of a data-parallel run; each loads `batchSize / size` images
+    ///     of every global batch (docs/distributed.md).
     public static func makeTrainer(config: TrainingConfig, packageVersion: String,
-                                   logger: Logger = Logger(label: "wsol.train")) throws -> Trainer {
+                                   logger: Logger = Logger(label: "wsol.train"),
+                                   communicator: any Communicator = SingleProcessCommunicator()) throws -> Trainer {
         try config.validate()
+        guard config.batchSize % communicator.size == 0 else {
+            throw TrainingConfigError(field: "batchSize", reason: "(\(config.batchSize), the global batch) must be a multiple of the \(communicator.size) MPI ranks")
+        }
+        var shardOptions = LoaderOptions(batchSize: config.batchSize / communicator.size, shuffle: true, seed: config.seed,
+                                         dropLast: true, workerCount: config.workers, skipBadImages: config.skipBadImages)
+        shardOptions.shard = LoaderShard(index: communicator.rank, count: communicator.size)
         let metadataRoot = config.metadataRoot.isEmpty ? config.dataRoot + "/metadata" : config.metadataRoot
         let trainDirectory = try WSOLMetadata.locate(metadataRoot: metadataRoot, dataset: config.dataset, split: .train)
         let train = try WSOLMetadata.read(directory: trainDirectory)
         let classCount = (train.classLabels.values.max() ?? 0) + 1
         let loader = try ImageLoader(metadata: train, root: config.dataRoot,
                                      pipeline: .wsolTrain(resize: config.resizeSize, crop: config.inputSize),
-                                     options: LoaderOptions(batchSize: config.batchSize, shuffle: true, seed: config.seed,
-                                                            dropLast: true, workerCount: config.workers,
-                                                            skipBadImages: config.skipBadImages))
+                                     options: shardOptions)
         for bad in loader.badImages {
             logger.warning("skipping a training image that cannot be read: \(bad)")
         }
@@ -42,8 +51,10 @@ public enum TrainingSetup {
             config: config, seed: config.seed, packageVersion: packageVersion,
             dataFingerprint: DataFingerprint.compute(splitDirectories: splitDirectories, dataRoot: config.dataRoot),
             status: "created", metrics: RunMetrics(), classCount: classCount)
-        return try Trainer(config: config, model: model, optimizer: optimizer, method: method,
-                           loader: loader, evaluator: evaluator, manifest: manifest, logger: logger)
+        let trainer = try Trainer(config: config, model: model, optimizer: optimizer, method: method,
+                                  loader: loader, evaluator: evaluator, manifest: manifest, logger: logger)
+        trainer.communicator = communicator
+        return trainer
     }
 
     /// The model a run trains: the configured backbone (with its `pretrained` weights), then

@@ -103,6 +103,8 @@ func backward(_ op: Op, output y: Tensor, gradient g: Tensor, needs: [Bool]) -> 
         return batchNormEpilogueBackward(input: input, scale: scale, mean: mean, variance: variance,
                                          geometry: geometry, hasResidual: residual != nil, activation: activation,
                                          output: y, gradient: g)
+    case let .custom(inputs, rule):
+        return rule.inputGradients(inputs: inputs, output: y, gradient: g, needs: needs)
     }
 }
 

@@ -69,6 +69,8 @@ indirect enum Op: Sendable {
     /// before the add and activation are never kept for backward (`batchNormEpilogue`).
     case batchNormTrainingEpilogue(input: Tensor, scale: Tensor, shift: Tensor, mean: Tensor, variance: Tensor,
                                    geometry: BatchNormGeometry, residual: Tensor?, activation: FusedActivation)
+    /// An op whose backward rule lives outside TensorCore (cross-process sums: `customGradient`).
+    case custom([Tensor], rule: any CustomGradientRule)
 
     /// The input tensors, in the order backward rules return their gradients.
     var parents: [Tensor] {
@@ -84,7 +86,7 @@ indirect enum Op: Sendable {
              let .indexSelect(x, _, _), let .pool2d(x, _), let .adaptiveAveragePool(x),
              let .resize(x, _, _):
             return [x]
-        case let .concat(parts, _):
+        case let .concat(parts, _), let .custom(parts, _):
             return parts
         case let .conv2d(input, weight, bias, _):
             return bias.map { [input, weight, $0] } ?? [input, weight]

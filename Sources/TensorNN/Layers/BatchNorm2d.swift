@@ -1,5 +1,6 @@
 //! Batch normalisation with running statistics.
 import TensorCore
+import TensorDistributed
 
 /// Batch norm over channels of `[N, C, H, W]` (or `[N, C]`), PyTorch `nn.BatchNorm2d` semantics:
 /// training uses batch statistics and updates `running_mean`/`running_var` with `momentum`
@@ -14,6 +15,9 @@ public final class BatchNorm2d: Layer {
     public let epsilon: Float
     public let momentum: Float
     public var isTraining = true
+    /// When set, training uses statistics over the whole batch of every rank (synchronised batch
+    /// norm, `BatchNorm2d+Synchronized.swift`); nil (default) = this process's batch only.
+    public var synchronizer: (any Communicator)?
 
     public init(_ channels: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
         weight = Parameter(Tensor.ones(shape: [channels]))
@@ -35,6 +39,7 @@ public final class BatchNorm2d: Layer {
             return batchNorm(input, scale: weight.value, shift: bias.value, mean: runningMean.value,
                              variance: runningVariance.value, epsilon: epsilon)
         }
+        if let synchronizer { return synchronizedForward(input, communicator: synchronizer) }
         let result = batchNorm(input, scale: weight.value, shift: bias.value, epsilon: epsilon)
         updateRunningStatistics(mean: result.mean, biasedVariance: result.variance,
                                 sampleCount: input.count / input.shape[1])
@@ -62,7 +67,7 @@ public final class BatchNorm2d: Layer {
         return result.output
     }
 
-    private func updateRunningStatistics(mean: Tensor, biasedVariance: Tensor, sampleCount: Int) {
+    func updateRunningStatistics(mean: Tensor, biasedVariance: Tensor, sampleCount: Int) {
         withNoGrad {
             let unbiased = biasedVariance * (Float(sampleCount) / Float(Swift.max(sampleCount - 1, 1)))
             runningMean.value = (1 - momentum) * runningMean.value + momentum * mean.detached()

@@ -89,6 +89,9 @@ public struct LoaderOptions: Sendable {
     public var validation: ImageValidation
     public var maxPixels: Int
     public var jpeg: JPEGDecodeOptions
+    /// Data-parallel sharding: this process takes part `shard.index` of every global batch of
+    /// `batchSize * shard.count` images (`batchSize` is then the per-process batch).
+    public var shard = LoaderShard()
 
     public init(batchSize: Int = 32, shuffle: Bool = false, seed: UInt64 = 0, dropLast: Bool = false,
                 workerCount: Int = 2, prefetchBatches: Int = 4, skipBadImages: Bool = false,
@@ -105,5 +108,19 @@ public struct LoaderOptions: Sendable {
         self.validation = validation
         self.maxPixels = maxPixels
         self.jpeg = jpeg
+    }
+}
+
+/// Which part of every global batch a process loads (data-parallel training).
+public struct LoaderShard: Sendable, Equatable {
+    /// This process's part, `0..<count` (its MPI rank).
+    public var index: Int
+    /// Number of parts (MPI size); 1 = no sharding.
+    public var count: Int
+
+    public init(index: Int = 0, count: Int = 1) {
+        precondition(count > 0 && (0..<count).contains(index), "LoaderShard: index \(index) of \(count)")
+        self.index = index
+        self.count = count
     }
 }

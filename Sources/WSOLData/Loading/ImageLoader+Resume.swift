@@ -9,7 +9,7 @@ extension ImageLoader {
         precondition(firstBatch >= 0, "ImageLoader: negative first batch \(firstBatch)")
         guard firstBatch > 0 else { return self.epoch(epoch) }
         let remainingBatches = max(batchCount - firstBatch, 0)
-        let order = Array(order(epoch: epoch).dropFirst(min(firstBatch * options.batchSize, items.count)))
+        let order = Array(shardOrder(epoch: epoch).dropFirst(min(firstBatch * options.batchSize, items.count)))
         let preparer = ImagePreparer(items: items, pipeline: pipeline, options: options, epoch: epoch,
                                      skipped: skippedWhileLoading)
         let imageCount = min(order.count, remainingBatches * options.batchSize)

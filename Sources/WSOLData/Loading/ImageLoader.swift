@@ -45,9 +45,10 @@ public final class ImageLoader: Sendable {
         try self.init(items: items, pipeline: pipeline, options: options)
     }
 
-    /// Number of batches per epoch.
+    /// Number of batches per epoch (of global batches `batchSize * shard.count` when sharded).
     public var batchCount: Int {
-        options.dropLast ? items.count / options.batchSize : (items.count + options.batchSize - 1) / options.batchSize
+        let global = options.batchSize * options.shard.count
+        return options.dropLast ? items.count / global : (items.count + global - 1) / global
     }
 
     /// Images that failed while building batches and were skipped (with `skipBadImages`), by path.
@@ -63,12 +64,26 @@ public final class ImageLoader: Sendable {
         return order
     }
 
+    /// This process's part of `order(epoch:)`: from global batch `b` (positions
+    /// `b * G ..< (b + 1) * G`, `G = batchSize * shard.count`), the `shard.index`-th run of
+    /// `batchSize`. The parts of all shards are disjoint and their union is the epoch, so
+    /// N processes see, batch by batch, what one process with batch `G` would see.
+    public func shardOrder(epoch: Int) -> [Int] {
+        let full = order(epoch: epoch)
+        guard options.shard.count > 1 else { return full }
+        let global = options.batchSize * options.shard.count
+        return (0..<batchCount).flatMap { batch -> ArraySlice<Int> in
+            let start = min(batch * global + options.shard.index * options.batchSize, full.count)
+            return full[start..<min(start + options.batchSize, full.count)]
+        }
+    }
+
     /// Starts loading `epoch` in the background; read its batches with `next()`.
     ///
     /// Work is handed out per image (not per batch), so every worker stays busy up to the last
     /// batch; at most `prefetchBatches * batchSize` prepared images wait for the consumer.
     public func epoch(_ epoch: Int) -> EpochBatches {
-        let order = order(epoch: epoch)
+        let order = shardOrder(epoch: epoch)
         let preparer = ImagePreparer(items: items, pipeline: pipeline, options: options, epoch: epoch,
                                      skipped: skippedWhileLoading)
         let imageCount = min(order.count, batchCount * options.batchSize)

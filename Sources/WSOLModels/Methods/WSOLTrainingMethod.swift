@@ -1,6 +1,7 @@
 //! WSOL training methods plug into one training loop through three hooks: input transformation
 //! (HaS, CutMix), the forward pass (feature transformation: ADL) and the loss (label mixing, extra terms).
 import TensorCore
+import TensorDistributed
 import TensorNN
 
 /// One training batch as a method sees it.
@@ -70,6 +71,14 @@ public protocol WSOLTrainingMethod: AnyObject {
     /// Called by the loop after the last batch of `epoch` (0-based), before that epoch's
     /// evaluation and checkpoint (C²AM's polarity check after epoch 0). Default: nothing.
     func epochFinished(_ epoch: Int, model: any FeatureMapClassifier)
+    /// Data-parallel training (docs/distributed.md): called by the loop on every rank after each
+    /// optimizer step, with the job's communicator (also with a single process: then rank 0 of 1).
+    /// A method with global state that its steps update from the local batch (memories, context
+    /// pools, running prototypes) reduces that state here, e.g. with `communicator.sum(_:)` or
+    /// `allreduceSum` of the batch's contributions, so that every rank holds the same state as a
+    /// single process that saw the whole global batch. Every rank must make the same calls in the
+    /// same order. Default: nothing to synchronise.
+    func synchronize(using communicator: any Communicator)
 }
 
 extension WSOLTrainingMethod {
@@ -97,6 +106,7 @@ extension WSOLTrainingMethod {
     public func stateArrays() -> [(String, NamedArray)] { [] }
     public func loadStateArrays(_ arrays: [String: NamedArray]) throws {}
     public func epochFinished(_ epoch: Int, model: any FeatureMapClassifier) {}
+    public func synchronize(using communicator: any Communicator) {}
 }
 
 /// Vanilla CAM training (wsolevaluation's baseline): plain cross-entropy on the logits.
