@@ -32,7 +32,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Backbone: tiny, small, mobilenetv2, resnet50(-cam), vgg16(-cam), inceptionv3(-cam).") var arch: String?
     @Option(help: "Channels of the first block of the tiny network.") var width: Int?
     @Option(help: "Safetensors weights to start from.") var pretrained: String?
-    @Option(help: "Method: cam, has, cutmix or adl.") var method: String?
+    @Option(help: "Method: cam, has, cutmix, adl or dawsol.") var method: String?
     @Option(help: "HaS patch side in pixels.") var hasGridSize: Int?
     @Option(help: "HaS probability of hiding a patch.") var hasDropRate: Float?
     @Option(help: "CutMix Beta(β, β) parameter.") var cutmixBeta: Double?
@@ -60,6 +60,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Loader threads.") var workers: Int?
     @Flag(help: "List and skip training images that cannot be decoded (default: stop before training).")
     var skipBadImages = false
+    @OptionGroup(title: "DA-WSOL (--method dawsol)") var dawsolOptions: DAWSOLOptions
 
     /// The config: file (or the resumed run's manifest), then each flag given.
     func makeConfig() throws -> TrainingConfig {
@@ -85,6 +86,7 @@ struct TrainCommand: ParsableCommand {
         set(resume == nil ? out : nil, \.outputDirectory); set(checkpointMinutes, \.checkpointMinutes)
         set(camCurveInterval, \.camCurveInterval); set(workers, \.workers)
         if skipBadImages { config.skipBadImages = true }
+        dawsolOptions.apply(to: &config)
         try config.validate()
         return config
     }

@@ -35,7 +35,7 @@ public enum TrainingSetup {
         } else {
             logger.warning("no train-fullsup (val) split under \(metadataRoot)/\(config.dataset): no localization metrics per epoch")
         }
-        let method = makeMethod(config.method)
+        let method = makeMethod(config.method, seed: config.seed)
         let model = try buildModel(config: config, classCount: classCount, method: method)
         let optimizer = makeOptimizer(config: config, model: model)
         let manifest = RunManifest(
@@ -55,8 +55,9 @@ public enum TrainingSetup {
     }
 
     /// The configured method.
-    public static func makeMethod(_ settings: MethodSettings) -> any WSOLTrainingMethod {
+    public static func makeMethod(_ settings: MethodSettings, seed: UInt64 = 0) -> any WSOLTrainingMethod {
         switch settings.name {
+        case "dawsol": return makeDAWSOL(settings, seed: seed)
         case "has": return HideAndSeekTraining(gridSize: settings.hasGridSize, dropRate: settings.hasDropRate)
         case "cutmix": return CutMixTraining(beta: settings.cutmixBeta, probability: settings.cutmixProbability)
         case "adl":

@@ -67,6 +67,9 @@ public protocol WSOLTrainingMethod: AnyObject {
     func stateArrays() -> [(String, NamedArray)]
     /// Restores ``stateArrays()``. Default: nothing to restore.
     func loadStateArrays(_ arrays: [String: NamedArray]) throws
+    /// Called by the loop before every step with the run's position (methods with a start epoch
+    /// or a progress-dependent coefficient read it here). Default: nothing.
+    func prepareStep(at position: TrainingPosition)
 }
 
 extension WSOLTrainingMethod {
@@ -93,6 +96,7 @@ extension WSOLTrainingMethod {
 
     public func stateArrays() -> [(String, NamedArray)] { [] }
     public func loadStateArrays(_ arrays: [String: NamedArray]) throws {}
+    public func prepareStep(at position: TrainingPosition) {}
 }
 
 /// Vanilla CAM training (wsolevaluation's baseline): plain cross-entropy on the logits.
