@@ -215,3 +215,29 @@ private final class PlainStub: FeatureMapClassifier {
         ClassifierOutput(logits: .zeros(shape: [input.shape[0], 2]), features: [:])
     }
 }
+
+@Suite struct DAWSOLBaseMethodTests {
+    /// One adapting step (epoch 1 > startEpoch 0) over each base method on a width-4 tiny network
+    /// (32 px: 8x8 CAM layer), 4 images: the loss is finite; the TSA ran once per image, and twice
+    /// with CutMix (once per label set, as the official code), so r_u = 4 or 8. In epoch 0 nothing runs.
+    @Test(arguments: ["cam", "has", "adl", "cutmix"])
+    func adaptingStepRunsOverTheBaseMethod(_ baseName: String) throws {
+        let base: any WSOLTrainingMethod = switch baseName {
+        case "has": HideAndSeekTraining()
+        case "adl": AttentionDropoutTraining()
+        case "cutmix": CutMixTraining()
+        default: VanillaCAMTraining()
+        }
+        let method = DAWSOLTraining(base: base, sampleCount: 4)
+        let model = try method.prepareModel(TinyCAMNet(classCount: 3, width: 4, seed: 1))
+        let batch = TrainingBatch(images: Tensor.randomNormal(shape: [4, 3, 32, 32], seed: 2), labels: [0, 1, 2, 1])
+        var random = RandomGenerator(seed: 9)
+        method.prepareStep(at: TrainingPosition(epoch: 0, epochs: 2, globalStep: 0, totalSteps: 2))
+        _ = method.step(model: model, batch: batch, random: &random)
+        #expect(method.assigner?.universumCount == 0)
+        method.prepareStep(at: TrainingPosition(epoch: 1, epochs: 2, globalStep: 1, totalSteps: 2))
+        let output = method.step(model: model, batch: batch, random: &random)
+        #expect(output.loss.scalar.isFinite && output.logits.shape == [4, 3])
+        #expect(method.assigner?.universumCount == (baseName == "cutmix" ? 8 : 4))
+    }
+}
