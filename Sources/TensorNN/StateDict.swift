@@ -5,6 +5,7 @@ import TensorCore
 public struct StateDictError: Error, CustomStringConvertible, Sendable {
     public var reason: String
     public var description: String { reason }
+    public init(reason: String) { self.reason = reason }
 }
 
 extension Module {

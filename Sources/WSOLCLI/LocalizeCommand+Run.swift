@@ -9,20 +9,34 @@ extension LocalizeModelLoader {
     /// `manifest.json`) and loads the weights of its `best` or `last` checkpoint.
     /// - Throws: ``LocalizeInputError`` naming the run's file at fault.
     static func loadRun(_ directory: String, checkpoint: String) throws -> any FeatureMapClassifier {
+        try loadRunWithMethod(directory, checkpoint: checkpoint).model
+    }
+
+    /// ``loadRun(_:checkpoint:)`` that also returns the run's training method with its state
+    /// (e.g. DA-WSOL's memory) restored from the same checkpoint. `checkpoint` is `best`, `last`
+    /// or the path of a checkpoint file of the run.
+    static func loadRunWithMethod(_ directory: String, checkpoint: String) throws
+        -> (model: any FeatureMapClassifier, method: any WSOLTrainingMethod)
+    {
         let run = RunDirectory(path: directory)
         var config = try run.readManifest().config
         let classCount = try runClassCount(run, config: config)
         // The checkpoint holds every weight: the starting weights need not exist any more.
         config.pretrained = ""
-        let model = try TrainingSetup.buildModel(config: config, classCount: classCount,
-                                                 method: TrainingSetup.makeMethod(config.method))
-        let path = checkpoint == "last" ? run.lastCheckpoint : run.bestCheckpoint
+        let method = TrainingSetup.makeMethod(config.method, seed: config.seed)
+        let model = try TrainingSetup.buildModel(config: config, classCount: classCount, method: method)
+        let path = switch checkpoint {
+        case "last": run.lastCheckpoint
+        case "best": run.bestCheckpoint
+        default: checkpoint
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             throw LocalizeInputError(path: path, reason: "no \(checkpoint) checkpoint in this run (try --checkpoint last)")
         }
         try TrainingCheckpoint.loadModel(from: path, into: model)
+        try TrainingCheckpoint.loadMethodState(from: path, into: method)
         model.eval()
-        return model
+        return (model, method)
     }
 
     /// K from the manifest, or (runs written before it was recorded) from the training split.

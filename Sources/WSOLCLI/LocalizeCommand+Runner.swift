@@ -21,7 +21,9 @@ struct LocalizeRunner {
         let allItems = try command.metadata.map { try LocalizeInputs.split(metadata: $0, dataRoot: command.dataRoot ?? ".") }
             ?? LocalizeInputs.paths(command.images)
         let items = Array(allItems.block(communicator.rank, of: communicator.size))
-        let model = try loadModel()
+        let (model, trainingMethod) = try loadModel()
+        let classifier = try command.classifierCheckpoint.map { try LocalizeModelLoader.loadClassifier($0, checkpoint: command.checkpoint) }
+        let assignments = trainingMethod.flatMap { AssignmentWriter(method: $0, model: model, directory: command.out) }
         let names = try LocalizeModelLoader.classNames(path: command.classNames, classCount: model.classCount)
         let threshold = try command.calibration.map(LocalizeInputs.calibratedThreshold) ?? command.threshold ?? 0.2
         let layers = command.layer.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
@@ -47,7 +49,8 @@ struct LocalizeRunner {
                 }
             }
             if !decoded.isEmpty {
-                try localize(decoded, model: model, localizer: localizer, threshold: threshold, outputs: outputs)
+                try localize(decoded, model: model, classifier: classifier, assignments: assignments,
+                             localizer: localizer, threshold: threshold, outputs: outputs)
                 summary.localized += decoded.count
             }
             progress.update(start + batch.count)
@@ -61,27 +64,32 @@ struct LocalizeRunner {
         return summary
     }
 
-    /// The trained run's model (`--run`), else `--model` with `--weights`.
-    private func loadModel() throws -> any FeatureMapClassifier {
-        if let run = command.runDirectory { return try LocalizeModelLoader.loadRun(run, checkpoint: command.checkpoint) }
+    /// The trained run's model and method (`--run`), else `--model` with `--weights`.
+    private func loadModel() throws -> (any FeatureMapClassifier, (any WSOLTrainingMethod)?) {
+        if let run = command.runDirectory { return try LocalizeModelLoader.loadRunWithMethod(run, checkpoint: command.checkpoint) }
         let kind = try ModelKind(name: command.model)
-        return try LocalizeModelLoader.load(kind, weightsPath: command.weights, classCount: command.classCount,
-                                            largeFeatureMap: command.largeFeatureMap).model
+        return (try LocalizeModelLoader.load(kind, weightsPath: command.weights, classCount: command.classCount,
+                                             largeFeatureMap: command.largeFeatureMap).model, nil)
     }
 
     /// One forward batch: the network input, the maps, boxes, and the files.
     private func localize(_ decoded: [(LocalizeItem, PixelImage)], model: any FeatureMapClassifier,
+                          classifier: (any FeatureMapClassifier)?, assignments: AssignmentWriter?,
                           localizer: Localizer, threshold: Double, outputs: LocalizeOutputs) throws {
         let side = command.inputSize
         let images = Self.networkInput(decoded.map(\.1), side: side)
+        // Two-stage: the separate classifier's logits decide the predicted classes.
+        let classifierLogits = classifier.map { other in withNoGrad { other(images) } }
         let target: LocalizationTarget = switch command.target {
         case "gt": .classes(decoded.map { $0.0.label ?? 0 })
         case "topk": .topK(min(command.topK, model.classCount))
-        default: .topPredicted
+        default: classifierLogits.map { .classes($0.argmax(axis: 1)) } ?? .topPredicted
         }
         let sizes = command.originalSize ? decoded.map { MapSize(width: $0.1.width, height: $0.1.height) } : nil
         let result = try localizer.localize(model: model, images: images, target: target, outputSizes: sizes)
-        let probabilities = withNoGrad { softmax(result.logits, axis: 1) }
+        let probabilities = withNoGrad { softmax(classifierLogits ?? result.logits, axis: 1) }
+        try assignments?.write(images: images, photos: decoded.map(\.1), imageIDs: decoded.map(\.0.imageID),
+                               classes: decoded.enumerated().map { $0.element.0.label ?? result.classes[$0.offset][0] })
         let classCount = model.classCount
         let selection = ContourSelection(rawValue: command.boxes) ?? .largest
         for (n, (item, photo)) in decoded.enumerated() {

@@ -13,7 +13,8 @@ struct LocalizeCommand: ParsableCommand {
             Images are resized to --input-size squared (PIL bilinear, no crop: the wsolevaluation test \
             transform) and ImageNet-normalised. Maps are upsampled to that size (or to each photo with \
             --original-size), normalised, and thresholded into boxes and masks. Outputs under --out: \
-            scoremaps/*.npy, overlays/*.png, masks/*.png, boxes.json, predictions.csv, top5.csv.
+            scoremaps/*.npy, overlays/*.png, masks/*.png, boxes.json, predictions.csv, top5.csv \
+            (and assignments/*.png for a DA-WSOL --run).
             """
     )
 
@@ -29,6 +30,8 @@ struct LocalizeCommand: ParsableCommand {
     var runDirectory: String?
     @Option(help: "With --run: which checkpoint, best or last.")
     var checkpoint: String = "best"
+    @Option(help: "Two-stage classification: a separately trained classifier (a `wsol train` run directory or its checkpoint file) whose predictions give the top-1 class, predictions.csv and top5.csv.")
+    var classifierCheckpoint: String?
     @Option(help: "Architecture: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: String = ModelKind.mobileNetV2.rawValue
     @Option(help: "Weights (.safetensors or PyTorch .pth); default for mobilenetv2: the fetched torchvision weights.")
@@ -91,6 +94,7 @@ struct LocalizeCommand: ParsableCommand {
         if let method { _ = try LocalizationMethods.named(method) }
         if runDirectory != nil && weights != nil { throw ValidationError("give --run or --weights, not both") }
         guard ["best", "last"].contains(checkpoint) else { throw ValidationError("--checkpoint must be best or last") }
+        if classifierCheckpoint != nil && target == "topk" { throw ValidationError("--classifier-checkpoint works with --target gt or top1") }
     }
 
     func postprocessing() throws -> Postprocessing {

@@ -33,7 +33,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Backbone: tiny, small, mobilenetv2, resnet50(-cam), vgg16(-cam), inceptionv3(-cam).") var arch: String?
     @Option(help: "Channels of the first block of the tiny network.") var width: Int?
     @Option(help: "Safetensors weights to start from.") var pretrained: String?
-    @Option(help: "Method: cam, has, cutmix, adl or c2am.") var method: String?
+    @Option(help: "Method: cam, has, cutmix, adl, c2am or dawsol.") var method: String?
     @Option(help: "HaS patch side in pixels.") var hasGridSize: Int?
     @Option(help: "HaS probability of hiding a patch.") var hasDropRate: Float?
     @Option(help: "CutMix Beta(β, β) parameter.") var cutmixBeta: Double?
@@ -64,6 +64,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "C2AM (--method c2am)") var c2am: C2AMOptions
     @Flag(help: "Under mpirun: batch norm statistics over all ranks' images (default: per rank).")
     var syncBatchNorm = false
+    @OptionGroup(title: "DA-WSOL (--method dawsol)") var dawsolOptions: DAWSOLOptions
 
     /// The config: file (or the resumed run's manifest), then each flag given.
     func makeConfig() throws -> TrainingConfig {
@@ -91,6 +92,7 @@ struct TrainCommand: ParsableCommand {
         if skipBadImages { config.skipBadImages = true }
         c2am.apply(to: &config)
         if syncBatchNorm { config.syncBatchNorm = true }
+        dawsolOptions.apply(to: &config)
         try config.validate()
         return config
     }

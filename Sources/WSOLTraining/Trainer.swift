@@ -139,6 +139,8 @@ public final class Trainer {
     /// One optimizer step; refuses a non-finite loss before anything is applied.
     func step(_ batch: ImageBatch) throws {
         var random = RandomGenerator(seed: Self.stepSeed(config.seed ^ rankStream, state.globalStep))
+        method.prepareStep(at: TrainingPosition(epoch: state.epoch, epochs: config.epochs, globalStep: state.globalStep,
+                                                totalSteps: config.epochs * loader.batchCount))
         // Dropout masks are keyed to the step too, so a resumed run draws the same ones.
         let output = DropoutContext.$step.withValue(UInt64(state.globalStep) ^ rankStream) {
             method.step(model: model, batch: TrainingBatch(images: batch.tensor, labels: batch.labels), random: &random)

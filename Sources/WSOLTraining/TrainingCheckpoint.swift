@@ -61,6 +61,18 @@ public enum TrainingCheckpoint {
         }
     }
 
+    /// Loads only the method state of a checkpoint (e.g. DA-WSOL's memory, for visualisation).
+    /// Throws ``WeightsFileError`` naming the file.
+    public static func loadMethodState(from path: String, into method: any WSOLTrainingMethod) throws {
+        let file = try SafeTensors.read(path)
+        _ = try state(of: file, path: path)
+        do {
+            try method.loadStateArrays(subset(file, prefix: methodPrefix).arrays)
+        } catch let error as StateDictError {
+            throw WeightsFileError(path: path, reason: "method state does not match the run: \(error.reason)")
+        }
+    }
+
     static func state(of file: SafeTensorsFile, path: String) throws -> TrainingState {
         guard let json = file.metadata[stateKey] else {
             throw WeightsFileError(path: path, reason: "not a WSOLKit training checkpoint (no '\(stateKey)' metadata)")

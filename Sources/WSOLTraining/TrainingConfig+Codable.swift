@@ -119,6 +119,7 @@ extension MethodSettings {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, hasGridSize, hasDropRate, cutmixBeta, cutmixProbability, adlDropRate, adlThreshold, adlLayer
         case c2am
+        case dawsol
     }
 
     public init(from decoder: Decoder) throws {
@@ -134,6 +135,7 @@ extension MethodSettings {
         settings.adlThreshold = try c.value(.adlThreshold, or: settings.adlThreshold)
         settings.adlLayer = try c.value(.adlLayer, or: settings.adlLayer)
         settings.c2am = try c.value(.c2am, or: settings.c2am)
+        settings.dawsol = try c.value(.dawsol, or: settings.dawsol)
         self = settings
     }
 }

@@ -90,10 +90,12 @@ public struct MethodSettings: Codable, Sendable, Equatable {
     public var adlLayer = ""
     /// C²AM's settings (`method.c2am`).
     public var c2am = C2AMSettings()
+    /// DA-WSOL's settings (used when `name` is `dawsol`).
+    public var dawsol = DAWSOLSettings()
 
     public init(name: String = "cam") { self.name = name }
 
-    public static let knownNames = ["cam", "has", "cutmix", "adl"] + ["c2am"]
+    public static let knownNames = ["cam", "has", "cutmix", "adl"] + ["c2am"] + ["dawsol"]
 
     func validate() throws {
         guard Self.knownNames.contains(name) else {
@@ -106,6 +108,7 @@ public struct MethodSettings: Codable, Sendable, Equatable {
         }
         if !(cutmixBeta > 0) { throw TrainingConfigError(field: "method.cutmixBeta", reason: "must be positive") }
         try c2am.validate()
+        if name == "dawsol" { try dawsol.validate() }
     }
 }
 

@@ -68,6 +68,7 @@ public enum TrainingSetup {
     /// The configured method. `seed` initialises a method's own heads (C²AM's disentangler).
     public static func makeMethod(_ settings: MethodSettings, seed: UInt64 = 0) -> any WSOLTrainingMethod {
         switch settings.name {
+        case "dawsol": return makeDAWSOL(settings, seed: seed)
         case "has": return HideAndSeekTraining(gridSize: settings.hasGridSize, dropRate: settings.hasDropRate)
         case "cutmix": return CutMixTraining(beta: settings.cutmixBeta, probability: settings.cutmixProbability)
         case "adl":

@@ -79,6 +79,9 @@ public protocol WSOLTrainingMethod: AnyObject {
     /// single process that saw the whole global batch. Every rank must make the same calls in the
     /// same order. Default: nothing to synchronise.
     func synchronize(using communicator: any Communicator)
+    /// Called by the loop before every step with the run's position (methods with a start epoch
+    /// or a progress-dependent coefficient read it here). Default: nothing.
+    func prepareStep(at position: TrainingPosition)
 }
 
 extension WSOLTrainingMethod {
@@ -107,6 +110,7 @@ extension WSOLTrainingMethod {
     public func loadStateArrays(_ arrays: [String: NamedArray]) throws {}
     public func epochFinished(_ epoch: Int, model: any FeatureMapClassifier) {}
     public func synchronize(using communicator: any Communicator) {}
+    public func prepareStep(at position: TrainingPosition) {}
 }
 
 /// Vanilla CAM training (wsolevaluation's baseline): plain cross-entropy on the logits.
