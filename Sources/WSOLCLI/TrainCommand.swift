@@ -40,6 +40,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "ADL probability of the drop mask.") var adlDropRate: Float?
     @Option(help: "ADL drop threshold γ (fraction of the attention maximum).") var adlThreshold: Float?
     @Option(help: "ADL layer (default: the CAM layer).") var adlLayer: String?
+    @OptionGroup(title: "CI-CAM and KD-CI-CAM") var cicamFlags: CICAMFlags
     @Option(help: "Training crop and evaluation input side (pixels).") var inputSize: Int?
     @Option(help: "Side training images are resized to before the crop (pixels).") var resizeSize: Int?
     @Option(help: "Batch size.") var batchSize: Int?
@@ -85,6 +86,7 @@ struct TrainCommand: ParsableCommand {
         set(resume == nil ? out : nil, \.outputDirectory); set(checkpointMinutes, \.checkpointMinutes)
         set(camCurveInterval, \.camCurveInterval); set(workers, \.workers)
         if skipBadImages { config.skipBadImages = true }
+        cicamFlags.apply(to: &config.method.cicam)
         try config.validate()
         return config
     }

@@ -4,27 +4,28 @@ import TensorCore
 import TensorNN
 
 /// Threads one forward pass through named layers: records the outputs asked for in `capture` and
-/// swaps in the replacement of one layer. Every backbone calls ``pass(_:_:)`` after each
+/// applies the interventions on their layers. Every backbone calls ``pass(_:_:)`` after each
 /// addressable layer, in order.
 struct FeatureTap {
     let capture: Set<String>
-    let replacing: (layer: String, value: Tensor)?
+    /// Interventions by layer name, in the order given (several on one layer compose).
+    let interventions: [String: [(Tensor) -> Tensor]]
     private(set) var features: [String: Tensor] = [:]
 
-    init(capture: Set<String>, replacing: (layer: String, value: Tensor)?) {
+    init(capture: Set<String>, interventions: [LayerIntervention]) {
         self.capture = capture
-        self.replacing = replacing
+        self.interventions = Dictionary(grouping: interventions, by: \.layer).mapValues { $0.map(\.transform) }
     }
 
-    /// The tensor the network continues with after layer `name`: `output`, or the replacement if
-    /// that layer is being replaced (then the replacement is also what gets captured).
+    init(capture: Set<String>, replacing: (layer: String, value: Tensor)?) {
+        self.init(capture: capture, interventions: LayerIntervention.replacement(replacing))
+    }
+
+    /// The tensor the network continues with after layer `name`: `output`, transformed by that
+    /// layer's interventions if any (then the transformed tensor is also what gets captured).
     mutating func pass(_ name: String, _ output: Tensor) -> Tensor {
         var result = output
-        if let replacing, replacing.layer == name {
-            precondition(replacing.value.shape == output.shape,
-                         "forward: replacement for '\(name)' has shape \(replacing.value.shape), the layer gives \(output.shape)")
-            result = replacing.value
-        }
+        for transform in interventions[name] ?? [] { result = transform(result) }
         if capture.contains(name) { features[name] = result }
         return result
     }

@@ -72,7 +72,11 @@ public final class VGG16: FeatureMapClassifier, LearningRateGrouped {
     public var defaultCAMLayer: String { "features.29" }
 
     public func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput {
-        var tap = FeatureTap(capture: capture, replacing: replacing)
+        forward(input, capture: capture, interventions: LayerIntervention.replacement(replacing))
+    }
+
+    public func forward(_ input: Tensor, capture: Set<String>, interventions: [LayerIntervention]) -> ClassifierOutput {
+        var tap = FeatureTap(capture: capture, interventions: interventions)
         let x = runFeatures(features, input, &tap)
         let pooled = adaptiveAvgPool2d(x, outputHeight: 7, outputWidth: 7).flattened(startAxis: 1)
         return tap.output(logits: classifier(pooled))
@@ -120,7 +124,11 @@ public final class VGG16CAM: GAPLinearClassifier, LearningRateGrouped {
     public var classifierBias: Tensor? { fc.bias?.value }
 
     public func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput {
-        var tap = FeatureTap(capture: capture, replacing: replacing)
+        forward(input, capture: capture, interventions: LayerIntervention.replacement(replacing))
+    }
+
+    public func forward(_ input: Tensor, capture: Set<String>, interventions: [LayerIntervention]) -> ClassifierOutput {
+        var tap = FeatureTap(capture: capture, interventions: interventions)
         let x = runFeatures(features, input, &tap)
         let activated = tap.pass("conv6", relu(conv6(x)))
         return tap.output(logits: fc(pooledVector(activated)))

@@ -20,10 +20,14 @@ public struct SplitScores: Sendable, Equatable, Codable {
     /// PxAP when the split has masks (SynthWSOL, OpenImages).
     public var pxap: Double?
     public var imageCount: Int
+    /// Mean share of the (normalised) map's mass outside the object mask, in percent, when the
+    /// split has masks (``ContextLeak``; lower = less context in the map).
+    public var contextLeak: Double?
 
-    public init(top1Accuracy: Double, maxBoxAccV2: Double?, maxBoxAccByIoU: [Double]?, pxap: Double?, imageCount: Int) {
+    public init(top1Accuracy: Double, maxBoxAccV2: Double?, maxBoxAccByIoU: [Double]?, pxap: Double?, imageCount: Int,
+                contextLeak: Double? = nil) {
         (self.top1Accuracy, self.maxBoxAccV2, self.maxBoxAccByIoU) = (top1Accuracy, maxBoxAccV2, maxBoxAccByIoU)
-        (self.pxap, self.imageCount) = (pxap, imageCount)
+        (self.pxap, self.imageCount, self.contextLeak) = (pxap, imageCount, contextLeak)
     }
 }
 
@@ -82,6 +86,7 @@ public final class SplitEvaluator {
         defer { model.train(wasTraining) }
         var boxAccuracy = BoxAccuracyAccumulator(configuration: BoxAccuracyConfiguration(interval: interval))
         var pixelAccuracy = PixelPrecisionRecallAccumulator(interval: interval)
+        var leak = ContextLeakAccumulator()
         var (correct, seen) = (0, 0)
         let batches = loader.epoch(0)
         while let batch = try batches.next() {
@@ -93,14 +98,17 @@ public final class SplitEvaluator {
             for (values, id) in zip(maps, batch.imageIDs) {
                 let map = ScoreMap(width: inputSize, height: inputSize, values: values)
                 if let groundTruth = boxes[id] { boxAccuracy.accumulate(QuantizedScoreMap(map), groundTruth: groundTruth) }
-                if let mask = masks[id] { pixelAccuracy.accumulate(map, mask: mask) }
+                if let mask = masks[id] {
+                    pixelAccuracy.accumulate(map, mask: mask)
+                    leak.accumulate(map: values, mask: mask)
+                }
             }
         }
         let boxResult = boxAccuracy.imageCount > 0 ? boxAccuracy.result() : nil
         let pixelResult = masks.isEmpty ? nil : try? pixelAccuracy.result()
         return SplitScores(top1Accuracy: Double(correct) * 100 / Double(max(seen, 1)),
                            maxBoxAccV2: boxResult?.meanMaxBoxAccuracy, maxBoxAccByIoU: boxResult?.maxBoxAccuracy,
-                           pxap: pixelResult?.pixelAveragePrecision, imageCount: seen)
+                           pxap: pixelResult?.pixelAveragePrecision, imageCount: seen, contextLeak: leak.meanPercent)
     }
 
     /// MaxBoxAccV2 of one fixed map used for every image (the centre baseline), in percent.

@@ -108,6 +108,7 @@ extension TrainingConfig {
 extension MethodSettings {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, hasGridSize, hasDropRate, cutmixBeta, cutmixProbability, adlDropRate, adlThreshold, adlLayer
+        case cicam
     }
 
     public init(from decoder: Decoder) throws {
@@ -122,6 +123,7 @@ extension MethodSettings {
         settings.adlDropRate = try c.value(.adlDropRate, or: settings.adlDropRate)
         settings.adlThreshold = try c.value(.adlThreshold, or: settings.adlThreshold)
         settings.adlLayer = try c.value(.adlLayer, or: settings.adlLayer)
+        settings.cicam = try c.value(.cicam, or: settings.cicam)
         self = settings
     }
 }

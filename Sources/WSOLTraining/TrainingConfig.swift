@@ -83,10 +83,12 @@ public struct MethodSettings: Codable, Sendable, Equatable {
     public var adlThreshold: Float = 0.9
     /// Layer ADL acts on; empty = the model's CAM layer.
     public var adlLayer = ""
+    /// CI-CAM and KD-CI-CAM settings (CICAMSettings.swift).
+    public var cicam = CICAMSettings()
 
     public init(name: String = "cam") { self.name = name }
 
-    public static let knownNames = ["cam", "has", "cutmix", "adl"]
+    public static let knownNames = ["cam", "has", "cutmix", "adl"] + ["ci-cam", "kd-ci-cam"]
 
     func validate() throws {
         guard Self.knownNames.contains(name) else {
@@ -98,6 +100,7 @@ public struct MethodSettings: Codable, Sendable, Equatable {
             throw TrainingConfigError(field: "method.\(field)", reason: "must be in [0, 1]")
         }
         if !(cutmixBeta > 0) { throw TrainingConfigError(field: "method.cutmixBeta", reason: "must be positive") }
+        try cicam.validate(method: name)
     }
 }
 
