@@ -146,7 +146,7 @@ public final class CICAMModel: NativeMapClassifier, GAPLinearClassifier, Learnin
             for (rank, classIndex) in Self.ranking(row).enumerated() { perClass[image * classCount + classIndex] = weights[rank] }
         }
         let weighted = (maps * Tensor(shape: [logits.shape[0], classCount, 1, 1], scalars: perClass)).sum(axes: [1], keepDims: true)
-        return weighted - withNoGrad { weighted.min(axes: [2, 3], keepDims: true) }
+        return weighted - weighted.min(axes: [2, 3], keepDims: true)
     }
 
     /// Class indices by descending score, ties by index.
