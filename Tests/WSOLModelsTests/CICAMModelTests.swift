@@ -83,6 +83,22 @@ import TensorTestSupport
         #expect(fresh.contextPool.value.scalars == pool)
     }
 
+    /// CI-CAM's VGG16: LeakyReLU(0.2) after every conv; the default attention layers are the
+    /// official places: after pool2 (`features.9`), pool3 (16), pool4 (23) and conv5_3's activation (29).
+    @Test func leakyVGGAndItsAttentionPlaces() throws {
+        let model = try #require(ModelZoo.build(.vgg16CAMLeaky, options: ModelOptions(classCount: 2, randomInit: false)) as? VGG16CAM)
+        #expect(model.leakySlope == 0.2)
+        let names = model.features.layers.compactMap { ($0 as? Activation)?.name }
+        #expect(names.filter { $0 == "LeakyReLU" }.count == 13 && !names.contains("ReLU"))
+        let places = CICAMTraining.defaultAttentionLayers(for: model)
+        #expect(places == ["features.9", "features.16", "features.23", "features.29"])
+        let kinds = places.map { name in (model.features.layers[Int(name.dropFirst("features.".count))!] as? Activation)?.name }
+        #expect(kinds == ["MaxPool2d", "MaxPool2d", "MaxPool2d", "LeakyReLU"])
+        // Negative inputs pass at 0.2: one LeakyReLU layer on [-1, 2] gives [-0.2, 2].
+        let leaky = model.features.layers[1](Tensor(shape: [1, 2, 1, 1], scalars: [-1, 2]))
+        expectClose(leaky.scalars, [-0.2, 2])
+    }
+
     /// Backbones without a GAP-linear head and unknown layers are refused with a message.
     @Test func setupErrors() {
         var options = CICAMOptions()

@@ -2,7 +2,8 @@
 # CI-CAM and KD-CI-CAM vs vanilla CAM on SynthWSOL standard (docs/results.md, "CI-CAM and KD-CI-CAM").
 # Per seed: vanilla CAM, CI-CAM (also the classification teacher), the localization teacher
 # (CI-CAM + the aux loss at rate 0.5) and the KD-CI-CAM student of those two teachers.
-# Usage: scripts/results/cicam_runs.sh [SEEDS...]   (default 0 1 2); then scripts/results/cicam_table.py runs/cicam
+# Usage: [STAGES="cam ci-cam teachers student"] scripts/results/cicam_runs.sh [SEEDS...]   (default 0 1 2);
+# then scripts/results/cicam_table.py runs/cicam
 set -e
 WSOL=${WSOL:-.build/release/wsol}
 DATA=${DATA:-data/synthwsol-standard}
@@ -13,7 +14,7 @@ common() {
   "$WSOL" train --data-root "$DATA" --arch tiny --width 16 --input-size 64 --resize-size 72 --batch-size 32 \
     --epochs "$EPOCHS" --optimizer adam --lr 0.003 --schedule cosine --quiet --overwrite --test "$@"
 }
-for stage in cam ci-cam teachers student; do
+for stage in ${STAGES:-cam ci-cam teachers student}; do
   for seed in $SEEDS; do
     case $stage in
       cam) common --method cam --seed "$seed" --out "$OUT/cam-s$seed" ;;
