@@ -29,7 +29,8 @@ columns = [(split, key) for split in ("test", "test-counter")
 print("| variant | seeds | test Top-1 | test MaxBoxAccV2 | test PxAP | test leak % "
       "| counter Top-1 | counter MaxBoxAccV2 | counter PxAP | counter leak % | s/run |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
-for variant in ["cam", "ci-cam", "teacher-cls", "teacher-loc", "kd-ci-cam"]:
+order = ["cam", "ci-cam", "teacher-loc", "kd-ci-cam"]
+for variant in order + sorted(set(runs) - set(order)):
     group = runs.get(variant, [])
     if not group:
         continue
