@@ -3,6 +3,7 @@
 # Per seed: vanilla CAM, CI-CAM (also the classification teacher), the localization teacher
 # (CI-CAM + the aux loss at rate 0.5) and the KD-CI-CAM student of those two teachers.
 # Usage: [STAGES="cam ci-cam teachers student"] scripts/results/cicam_runs.sh [SEEDS...]   (default 0 1 2);
+# TEACHER_SEED=S makes every student use the teachers of seed S.
 # then scripts/results/cicam_table.py runs/cicam
 set -e
 WSOL=${WSOL:-.build/release/wsol}
@@ -22,8 +23,8 @@ for stage in ${STAGES:-cam ci-cam teachers student}; do
       teachers)
         common --method ci-cam --seed "$seed" --cicam-auxiliary aux --cicam-auxiliary-rate 0.5 --out "$OUT/teacher-loc-s$seed" ;;
       student)
-        common --method kd-ci-cam --seed "$seed" --kd-classification-teacher "$OUT/ci-cam-s$seed" \
-          --kd-localization-teacher "$OUT/teacher-loc-s$seed" --out "$OUT/kd-ci-cam-s$seed" ;;
+        common --method kd-ci-cam --seed "$seed" --kd-classification-teacher "$OUT/ci-cam-s${TEACHER_SEED:-$seed}" \
+          --kd-localization-teacher "$OUT/teacher-loc-s${TEACHER_SEED:-$seed}" --out "$OUT/kd-ci-cam-s$seed" ;;
     esac
   done
 done
