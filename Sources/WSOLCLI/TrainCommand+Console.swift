@@ -70,13 +70,14 @@ enum FinalEvaluation {
         print(table(rows, title: "\(config.method.name) on \(config.dataset), \(config.epochs) epochs, last checkpoint"))
     }
 
-    /// A fixed-width table: split, images, Top-1 Cls, MaxBoxAccV2, PxAP.
+    /// A fixed-width table: split, images, Top-1 Cls, MaxBoxAccV2, PxAP, context leak.
     static func table(_ rows: [(String, SplitScores)], title: String) -> String {
         func cell(_ value: Double?) -> String { value.map { String(format: "%11.1f", $0) } ?? String(repeating: " ", count: 10) + "-" }
-        var lines = [title, "split          images  Top-1 Cls  MaxBoxAccV2        PxAP"]
+        var lines = [title, "split          images  Top-1 Cls  MaxBoxAccV2        PxAP  ContextLeak"]
         for (name, scores) in rows {
             lines.append(name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%7d", scores.imageCount)
-                         + cell(scores.labelFree == true ? nil : scores.top1Accuracy) + cell(scores.maxBoxAccV2) + " " + cell(scores.pxap))
+                         + cell(scores.labelFree == true ? nil : scores.top1Accuracy) + cell(scores.maxBoxAccV2) + " " + cell(scores.pxap)
+                         + "  " + cell(scores.contextLeak))
         }
         return lines.joined(separator: "\n")
     }

@@ -33,7 +33,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Backbone: tiny, small, mobilenetv2, resnet50(-cam), vgg16(-cam), inceptionv3(-cam).") var arch: String?
     @Option(help: "Channels of the first block of the tiny network.") var width: Int?
     @Option(help: "Safetensors weights to start from.") var pretrained: String?
-    @Option(help: "Method: cam, has, cutmix, adl, c2am or dawsol.") var method: String?
+    @Option(help: "Method: cam, has, cutmix, adl, c2am, dawsol, ci-cam or kd-ci-cam.") var method: String?
     @Option(help: "HaS patch side in pixels.") var hasGridSize: Int?
     @Option(help: "HaS probability of hiding a patch.") var hasDropRate: Float?
     @Option(help: "CutMix Beta(β, β) parameter.") var cutmixBeta: Double?
@@ -41,6 +41,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "ADL probability of the drop mask.") var adlDropRate: Float?
     @Option(help: "ADL drop threshold γ (fraction of the attention maximum).") var adlThreshold: Float?
     @Option(help: "ADL layer (default: the CAM layer).") var adlLayer: String?
+    @OptionGroup(title: "CI-CAM and KD-CI-CAM") var cicamFlags: CICAMFlags
     @Option(help: "Training crop and evaluation input side (pixels).") var inputSize: Int?
     @Option(help: "Side training images are resized to before the crop (pixels).") var resizeSize: Int?
     @Option(help: "Batch size.") var batchSize: Int?
@@ -93,6 +94,7 @@ struct TrainCommand: ParsableCommand {
         c2am.apply(to: &config)
         if syncBatchNorm { config.syncBatchNorm = true }
         dawsolOptions.apply(to: &config)
+        cicamFlags.apply(to: &config.method.cicam)
         try config.validate()
         return config
     }

@@ -33,6 +33,10 @@ public protocol FeatureMapClassifier: Module {
     ///   - replacing: if given, the output of `layer` is replaced by `value` (same shape) and the
     ///     network continues from it (Ablation-CAM zeroes channels this way).
     func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput
+    /// Runs the network applying each ``LayerIntervention`` to its layer's output in the same
+    /// pass (captures see the transformed outputs). The default (LayerIntervention.swift) takes
+    /// one intervention in two passes; the backbones implement it in one.
+    func forward(_ input: Tensor, capture: Set<String>, interventions: [LayerIntervention]) -> ClassifierOutput
 }
 
 extension FeatureMapClassifier {

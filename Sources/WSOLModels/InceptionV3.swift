@@ -103,7 +103,11 @@ public final class InceptionV3: GAPLinearClassifier, LearningRateGrouped {
     public var classifierBias: Tensor? { fc.bias?.value }
 
     public func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput {
-        var tap = FeatureTap(capture: capture, replacing: replacing)
+        forward(input, capture: capture, interventions: LayerIntervention.replacement(replacing))
+    }
+
+    public func forward(_ input: Tensor, capture: Set<String>, interventions: [LayerIntervention]) -> ClassifierOutput {
+        var tap = FeatureTap(capture: capture, interventions: interventions)
         var x = trunk.run(transformsInput ? googleNormalised(input) : input, extraPool: false, &tap)
         for (name, block) in mixed7 { x = tap.pass(name, block(x)) }
         // The dropouts are not children (no state), so they follow this model's mode here.
@@ -162,7 +166,11 @@ public final class InceptionV3CAM: GAPLinearClassifier, LearningRateGrouped {
     public var classifierBias: Tensor? { classConv.bias?.value }
 
     public func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput {
-        var tap = FeatureTap(capture: capture, replacing: replacing)
+        forward(input, capture: capture, interventions: LayerIntervention.replacement(replacing))
+    }
+
+    public func forward(_ input: Tensor, capture: Set<String>, interventions: [LayerIntervention]) -> ClassifierOutput {
+        var tap = FeatureTap(capture: capture, interventions: interventions)
         var x = trunk.run(input, extraPool: !largeFeatureMap, &tap)
         // The dropouts are not children (no state), so they follow this model's mode here.
         let drop: (Int, Tensor) -> Tensor = { [isTraining, dropouts] in isTraining ? dropouts[$0]($1) : $1 }

@@ -144,7 +144,11 @@ public final class MobileNetV2: GAPLinearClassifier, LearningRateGrouped {
     public var classifierBias: Tensor? { linear.bias?.value }
 
     public func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput {
-        var tap = FeatureTap(capture: capture, replacing: replacing)
+        forward(input, capture: capture, interventions: LayerIntervention.replacement(replacing))
+    }
+
+    public func forward(_ input: Tensor, capture: Set<String>, interventions: [LayerIntervention]) -> ClassifierOutput {
+        var tap = FeatureTap(capture: capture, interventions: interventions)
         var x = input
         // At inference, consecutive layers nobody observes run as one convolution chain.
         var steps: [ConvolutionChainStep] = []

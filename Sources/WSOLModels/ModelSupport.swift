@@ -4,27 +4,28 @@ import TensorCore
 import TensorNN
 
 /// Threads one forward pass through named layers: records the outputs asked for in `capture` and
-/// swaps in the replacement of one layer. Every backbone calls ``pass(_:_:)`` after each
+/// applies the interventions on their layers. Every backbone calls ``pass(_:_:)`` after each
 /// addressable layer, in order.
 struct FeatureTap {
     let capture: Set<String>
-    let replacing: (layer: String, value: Tensor)?
+    /// Interventions by layer name, in the order given (several on one layer compose).
+    let interventions: [String: [(Tensor) -> Tensor]]
     private(set) var features: [String: Tensor] = [:]
 
-    init(capture: Set<String>, replacing: (layer: String, value: Tensor)?) {
+    init(capture: Set<String>, interventions: [LayerIntervention]) {
         self.capture = capture
-        self.replacing = replacing
+        self.interventions = Dictionary(grouping: interventions, by: \.layer).mapValues { $0.map(\.transform) }
     }
 
-    /// The tensor the network continues with after layer `name`: `output`, or the replacement if
-    /// that layer is being replaced (then the replacement is also what gets captured).
+    init(capture: Set<String>, replacing: (layer: String, value: Tensor)?) {
+        self.init(capture: capture, interventions: LayerIntervention.replacement(replacing))
+    }
+
+    /// The tensor the network continues with after layer `name`: `output`, transformed by that
+    /// layer's interventions if any (then the transformed tensor is also what gets captured).
     mutating func pass(_ name: String, _ output: Tensor) -> Tensor {
         var result = output
-        if let replacing, replacing.layer == name {
-            precondition(replacing.value.shape == output.shape,
-                         "forward: replacement for '\(name)' has shape \(replacing.value.shape), the layer gives \(output.shape)")
-            result = replacing.value
-        }
+        for transform in interventions[name] ?? [] { result = transform(result) }
         if capture.contains(name) { features[name] = result }
         if let start = Self.recordingStart, start == name { GradientRecording.currentGate?.open() }
         return result
@@ -33,10 +34,10 @@ struct FeatureTap {
     /// The layer after whose output a `forward(_:capture:recordingFrom:)` starts recording.
     @TaskLocal static var recordingStart: String? = nil
 
-    /// Whether layer `name`'s own output matters to this pass (captured, replaced, or where
+    /// Whether layer `name`'s own output matters to this pass (captured, intervened on, or where
     /// recording starts); when it does not, a model may fuse it into the next layer.
     func observes(_ name: String) -> Bool {
-        capture.contains(name) || replacing?.layer == name || Self.recordingStart == name
+        capture.contains(name) || interventions[name] != nil || Self.recordingStart == name
     }
 
     /// The output of the whole network together with what was captured.

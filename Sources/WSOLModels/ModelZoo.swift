@@ -12,6 +12,8 @@ public enum ModelKind: String, CaseIterable, Sendable {
     case resNet50CAM = "resnet50-cam"
     case vgg16 = "vgg16"
     case vgg16CAM = "vgg16-cam"
+    /// `vgg16-cam` with LeakyReLU(0.2) activations: CI-CAM's VGG16 (methods.md §5.2).
+    case vgg16CAMLeaky = "vgg16-cam-leaky"
     case inceptionV3 = "inceptionv3"
     case inceptionV3CAM = "inceptionv3-cam"
     case smallResNet = "small"
@@ -34,7 +36,7 @@ public enum ModelKind: String, CaseIterable, Sendable {
     }
 
     /// True for the wsolevaluation variants, whose `largeFeatureMap` option is meaningful.
-    public var hasLargeFeatureMapOption: Bool { [.resNet50CAM, .vgg16CAM, .inceptionV3CAM].contains(self) }
+    public var hasLargeFeatureMapOption: Bool { [.resNet50CAM, .vgg16CAM, .vgg16CAMLeaky, .inceptionV3CAM].contains(self) }
 }
 
 /// A model name that ``ModelKind`` does not know.
@@ -76,6 +78,8 @@ public enum ModelZoo {
         case .resNet50CAM: return ResNet50(classCount: classes, camVariant: true, largeFeatureMap: large, seed: seed, randomInit: random)
         case .vgg16: return VGG16(classCount: classes, seed: seed, randomInit: random)
         case .vgg16CAM: return VGG16CAM(classCount: classes, largeFeatureMap: large, seed: seed, randomInit: random)
+        case .vgg16CAMLeaky:
+            return VGG16CAM(classCount: classes, largeFeatureMap: large, leakySlope: 0.2, seed: seed, randomInit: random)
         case .inceptionV3: return InceptionV3(classCount: classes, seed: seed, randomInit: random)
         case .inceptionV3CAM: return InceptionV3CAM(classCount: classes, largeFeatureMap: large, seed: seed, randomInit: random)
         case .smallResNet: return SmallResNet(classCount: classes, seed: seed, randomInit: random)

@@ -63,7 +63,11 @@ public final class ResNet50: GAPLinearClassifier, LearningRateGrouped {
     public var classifierBias: Tensor? { fc.bias?.value }
 
     public func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput {
-        var tap = FeatureTap(capture: capture, replacing: replacing)
+        forward(input, capture: capture, interventions: LayerIntervention.replacement(replacing))
+    }
+
+    public func forward(_ input: Tensor, capture: Set<String>, interventions: [LayerIntervention]) -> ClassifierOutput {
+        var tap = FeatureTap(capture: capture, interventions: interventions)
         var x: Tensor
         if tap.observes("conv1") || tap.observes("bn1") {
             x = tap.pass("conv1", conv1(input))

@@ -52,7 +52,11 @@ public final class SmallResNet: GAPLinearClassifier, LearningRateGrouped {
     public var classifierBias: Tensor? { fc.bias?.value }
 
     public func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput {
-        var tap = FeatureTap(capture: capture, replacing: replacing)
+        forward(input, capture: capture, interventions: LayerIntervention.replacement(replacing))
+    }
+
+    public func forward(_ input: Tensor, capture: Set<String>, interventions: [LayerIntervention]) -> ClassifierOutput {
+        var tap = FeatureTap(capture: capture, interventions: interventions)
         var x = tap.pass("conv1", conv1(input))
         x = tap.pass("bn1", bn1(x))
         x = tap.pass("relu", relu(x))

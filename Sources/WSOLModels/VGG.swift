@@ -15,16 +15,17 @@ let vgg16Configuration: [VGGEntry] = [
     .conv(512), .conv(512), .conv(512), .pool, .conv(512), .conv(512), .conv(512), .pool,
 ]
 
-/// The `features` Sequential of a configuration: conv (bias) and ReLU per conv entry, a max-pool per
-/// pool entry, so indices match torchvision's `make_layers`.
-func vggFeatures(_ configuration: [VGGEntry], using generator: inout RandomGenerator) -> Sequential {
+/// The `features` Sequential of a configuration: conv (bias) and ReLU (or `activation`) per conv
+/// entry, a max-pool per pool entry, so indices match torchvision's `make_layers`.
+func vggFeatures(_ configuration: [VGGEntry], activation: () -> Activation = { .relu },
+                 using generator: inout RandomGenerator) -> Sequential {
     var layers: [any Layer] = []
     var channels = 3
     for entry in configuration {
         switch entry {
         case .conv(let outChannels):
             layers.append(Conv2d(channels, outChannels, kernelSize: 3, padding: 1, initializer: .zeros, using: &generator))
-            layers.append(Activation.relu)
+            layers.append(activation())
             channels = outChannels
         case .pool:
             layers.append(Activation.maxPool(kernelSize: 2, stride: 2))
@@ -72,7 +73,11 @@ public final class VGG16: FeatureMapClassifier, LearningRateGrouped {
     public var defaultCAMLayer: String { "features.29" }
 
     public func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput {
-        var tap = FeatureTap(capture: capture, replacing: replacing)
+        forward(input, capture: capture, interventions: LayerIntervention.replacement(replacing))
+    }
+
+    public func forward(_ input: Tensor, capture: Set<String>, interventions: [LayerIntervention]) -> ClassifierOutput {
+        var tap = FeatureTap(capture: capture, interventions: interventions)
         let x = runFeatures(features, input, &tap)
         let pooled = adaptiveAvgPool2d(x, outputHeight: 7, outputWidth: 7).flattened(startAxis: 1)
         return tap.output(logits: classifier(pooled))
@@ -92,16 +97,23 @@ public final class VGG16CAM: GAPLinearClassifier, LearningRateGrouped {
     public let fc: Linear
     public let classCount: Int
     public let largeFeatureMap: Bool
+    /// Negative slope of LeakyReLU activations (CI-CAM's VGG16 uses 0.2), nil for ReLU.
+    public let leakySlope: Float?
     public var isTraining = true
 
     /// wsolevaluation's initialisation: He fan-out convs, zero bias, linear N(0, 0.01).
-    public init(classCount: Int = 1000, largeFeatureMap: Bool = false, seed: UInt64 = 0, randomInit: Bool = true) {
+    /// - Parameter leakySlope: LeakyReLU with this negative slope after every conv (and conv6)
+    ///   instead of ReLU: CI-CAM's backbone (methods.md §5.2); the weights load the same.
+    public init(classCount: Int = 1000, largeFeatureMap: Bool = false, leakySlope: Float? = nil,
+                seed: UInt64 = 0, randomInit: Bool = true) {
         var generator = RandomGenerator(seed: seed)
-        features = vggFeatures(Self.configuration(largeFeatureMap: largeFeatureMap), using: &generator)
+        let activation: () -> Activation = { leakySlope.map { Activation.leakyRelu(negativeSlope: $0) } ?? .relu }
+        features = vggFeatures(Self.configuration(largeFeatureMap: largeFeatureMap), activation: activation, using: &generator)
         conv6 = Conv2d(512, 1024, kernelSize: 3, padding: 1, initializer: .zeros, using: &generator)
         fc = Linear(inFeatures: 1024, outFeatures: classCount, initializer: .zeros, using: &generator)
         self.classCount = classCount
         self.largeFeatureMap = largeFeatureMap
+        self.leakySlope = leakySlope
         if randomInit { applyReferenceInit(to: self, convolutions: .heFanOut, using: &generator) }
     }
 
@@ -120,9 +132,13 @@ public final class VGG16CAM: GAPLinearClassifier, LearningRateGrouped {
     public var classifierBias: Tensor? { fc.bias?.value }
 
     public func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput {
-        var tap = FeatureTap(capture: capture, replacing: replacing)
+        forward(input, capture: capture, interventions: LayerIntervention.replacement(replacing))
+    }
+
+    public func forward(_ input: Tensor, capture: Set<String>, interventions: [LayerIntervention]) -> ClassifierOutput {
+        var tap = FeatureTap(capture: capture, interventions: interventions)
         let x = runFeatures(features, input, &tap)
-        let activated = tap.pass("conv6", relu(conv6(x)))
+        let activated = tap.pass("conv6", leakySlope.map { leakyRelu(conv6(x), negativeSlope: $0) } ?? relu(conv6(x)))
         return tap.output(logits: fc(pooledVector(activated)))
     }
 

@@ -23,11 +23,14 @@ public struct SplitScores: Sendable, Equatable, Codable {
     /// True for a model trained without labels (C²AM): `top1Accuracy` is then 0 and meaningless
     /// (its logits are an untrained classifier's). Absent (nil) for classifiers.
     public var labelFree: Bool?
+    /// Mean share of the (normalised) map's mass outside the object mask, in percent, when the
+    /// split has masks (``ContextLeak``; lower = less context in the map).
+    public var contextLeak: Double?
 
     public init(top1Accuracy: Double, maxBoxAccV2: Double?, maxBoxAccByIoU: [Double]?, pxap: Double?, imageCount: Int,
-                labelFree: Bool? = nil) {
+                labelFree: Bool? = nil, contextLeak: Double? = nil) {
         (self.top1Accuracy, self.maxBoxAccV2, self.maxBoxAccByIoU) = (top1Accuracy, maxBoxAccV2, maxBoxAccByIoU)
-        (self.pxap, self.imageCount, self.labelFree) = (pxap, imageCount, labelFree)
+        (self.pxap, self.imageCount, self.labelFree, self.contextLeak) = (pxap, imageCount, labelFree, contextLeak)
     }
 }
 
@@ -86,6 +89,7 @@ public final class SplitEvaluator {
         defer { model.train(wasTraining) }
         var boxAccuracy = BoxAccuracyAccumulator(configuration: BoxAccuracyConfiguration(interval: interval))
         var pixelAccuracy = PixelPrecisionRecallAccumulator(interval: interval)
+        var leak = ContextLeakAccumulator()
         var (correct, seen) = (0, 0)
         let labelFree = model is any LabelFreeModel
         let batches = loader.epoch(0)
@@ -100,14 +104,18 @@ public final class SplitEvaluator {
             for (values, id) in zip(maps, batch.imageIDs) {
                 let map = ScoreMap(width: inputSize, height: inputSize, values: values)
                 if let groundTruth = boxes[id] { boxAccuracy.accumulate(QuantizedScoreMap(map), groundTruth: groundTruth) }
-                if let mask = masks[id] { pixelAccuracy.accumulate(map, mask: mask) }
+                if let mask = masks[id] {
+                    pixelAccuracy.accumulate(map, mask: mask)
+                    leak.accumulate(map: values, mask: mask)
+                }
             }
         }
         let boxResult = boxAccuracy.imageCount > 0 ? boxAccuracy.result() : nil
         let pixelResult = masks.isEmpty ? nil : try? pixelAccuracy.result()
         return SplitScores(top1Accuracy: labelFree ? 0 : Double(correct) * 100 / Double(max(seen, 1)),
                            maxBoxAccV2: boxResult?.meanMaxBoxAccuracy, maxBoxAccByIoU: boxResult?.maxBoxAccuracy,
-                           pxap: pixelResult?.pixelAveragePrecision, imageCount: seen, labelFree: labelFree ? true : nil)
+                           pxap: pixelResult?.pixelAveragePrecision, imageCount: seen, labelFree: labelFree ? true : nil,
+                           contextLeak: leak.meanPercent)
     }
 
     /// MaxBoxAccV2 of one fixed map used for every image (the centre baseline), in percent.

@@ -120,6 +120,7 @@ extension MethodSettings {
         case name, hasGridSize, hasDropRate, cutmixBeta, cutmixProbability, adlDropRate, adlThreshold, adlLayer
         case c2am
         case dawsol
+        case cicam
     }
 
     public init(from decoder: Decoder) throws {
@@ -136,6 +137,7 @@ extension MethodSettings {
         settings.adlLayer = try c.value(.adlLayer, or: settings.adlLayer)
         settings.c2am = try c.value(.c2am, or: settings.c2am)
         settings.dawsol = try c.value(.dawsol, or: settings.dawsol)
+        settings.cicam = try c.value(.cicam, or: settings.cicam)
         self = settings
     }
 }

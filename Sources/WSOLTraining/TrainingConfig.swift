@@ -92,10 +92,12 @@ public struct MethodSettings: Codable, Sendable, Equatable {
     public var c2am = C2AMSettings()
     /// DA-WSOL's settings (used when `name` is `dawsol`).
     public var dawsol = DAWSOLSettings()
+    /// CI-CAM and KD-CI-CAM settings (CICAMSettings.swift).
+    public var cicam = CICAMSettings()
 
     public init(name: String = "cam") { self.name = name }
 
-    public static let knownNames = ["cam", "has", "cutmix", "adl"] + ["c2am"] + ["dawsol"]
+    public static let knownNames = ["cam", "has", "cutmix", "adl"] + ["c2am"] + ["dawsol"] + ["ci-cam", "kd-ci-cam"]
 
     func validate() throws {
         guard Self.knownNames.contains(name) else {
@@ -109,6 +111,7 @@ public struct MethodSettings: Codable, Sendable, Equatable {
         if !(cutmixBeta > 0) { throw TrainingConfigError(field: "method.cutmixBeta", reason: "must be positive") }
         try c2am.validate()
         if name == "dawsol" { try dawsol.validate() }
+        try cicam.validate(method: name)
     }
 }
 

@@ -44,7 +44,7 @@ public enum TrainingSetup {
         } else {
             logger.warning("no train-fullsup (val) split under \(metadataRoot)/\(config.dataset): no localization metrics per epoch")
         }
-        let method = makeMethod(config.method, seed: config.seed)
+        let method = makeMethod(config: config)
         let model = try buildModel(config: config, classCount: classCount, method: method)
         let optimizer = makeOptimizer(config: config, model: model)
         let manifest = RunManifest(

@@ -44,6 +44,11 @@ import WSOLTraining
     @Test func summaryTable() {
         let scores = SplitScores(top1Accuracy: 80.06, maxBoxAccV2: 55.55, maxBoxAccByIoU: nil, pxap: nil, imageCount: 1000)
         let table = FinalEvaluation.table([("test", scores)], title: "T")
-        #expect(table.split(separator: "\n").last == "test             1000       80.1       55.5           -")
+        #expect(table.split(separator: "\n").last == "test             1000       80.1       55.5           -            -")
+        // The context leak, when measured, in its own column (11 wide after two spaces).
+        var leaking = scores
+        leaking.contextLeak = 12.34
+        #expect(FinalEvaluation.table([("test", leaking)], title: "T").split(separator: "\n").last
+                == "test             1000       80.1       55.5           -         12.3")
     }
 }

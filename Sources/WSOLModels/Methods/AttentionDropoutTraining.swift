@@ -7,8 +7,7 @@ import TensorCore
 /// map `sigmoid(A)`. Defaults: drop rate 0.75, γ 0.9 (methods.md §3.6). At inference ADL is the identity.
 ///
 /// wsolevaluation inserts ADL after several blocks of each backbone; here it acts on one layer
-/// (default: the model's CAM layer) through the ``FeatureMapClassifier`` replacement hook, which
-/// costs a second forward pass (the first computes `F`, the second continues from `F · mask`).
+/// (default: the model's CAM layer) through a ``LayerIntervention``, inside the one forward pass.
 public final class AttentionDropoutTraining: WSOLTrainingMethod {
     public let dropRate: Float
     public let threshold: Float
@@ -25,9 +24,9 @@ public final class AttentionDropoutTraining: WSOLTrainingMethod {
 
     public func logits(model: any FeatureMapClassifier, batch: TrainingBatch, random: inout RandomGenerator) -> Tensor {
         let layerName = layer ?? model.defaultCAMLayer
-        let features = model.forward(batch.images, capture: [layerName]).features[layerName]!
-        let dropped = apply(to: features, useDropMask: random.nextUnitFloat() < dropRate)
-        return model.forward(batch.images, capture: [], replacing: (layer: layerName, value: dropped)).logits
+        let useDropMask = random.nextUnitFloat() < dropRate
+        let dropout = LayerIntervention(layer: layerName) { [self] features in apply(to: features, useDropMask: useDropMask) }
+        return model.forward(batch.images, capture: [], interventions: [dropout]).logits
     }
 
     /// `F` times the drop mask (`useDropMask`) or the importance map, broadcast over channels.

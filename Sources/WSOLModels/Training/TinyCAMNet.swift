@@ -43,18 +43,16 @@ public final class TinyCAMNet: GAPLinearClassifier {
     public var classifierBias: Tensor? { fc.bias?.value }
 
     public func forward(_ input: Tensor, capture: Set<String>, replacing: (layer: String, value: Tensor)?) -> ClassifierOutput {
-        var features: [String: Tensor] = [:]
+        forward(input, capture: capture, interventions: LayerIntervention.replacement(replacing))
+    }
+
+    public func forward(_ input: Tensor, capture: Set<String>, interventions: [LayerIntervention]) -> ClassifierOutput {
+        var tap = FeatureTap(capture: capture, interventions: interventions)
         var x = input
         for (index, block) in blocks.enumerated() {
-            let name = "block\(index + 1)"
-            x = block(x)
-            if let replacing, replacing.layer == name {
-                precondition(replacing.value.shape == x.shape, "TinyCAMNet: replacement \(replacing.value.shape) for \(name) \(x.shape)")
-                x = replacing.value
-            }
-            if capture.contains(name) { features[name] = x }
+            x = tap.pass("block\(index + 1)", block(x))
         }
         let pooled = globalAvgPool2d(x).flattened(startAxis: 1)
-        return ClassifierOutput(logits: fc(pooled), features: features)
+        return tap.output(logits: fc(pooled))
     }
 }
