@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "TensorNNTests", dependencies: ["TensorNN", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
         // WSOLData only to decode the real photos of the MobileNetV2 golden test.
-        .testTarget(name: "WSOLModelsTests", dependencies: ["WSOLModels", "WSOLData", "TensorTestSupport"],
+        .testTarget(name: "WSOLModelsTests", dependencies: ["WSOLModels", "WSOLData", "TensorDistributed", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "WSOLLocalizationTests", dependencies: ["WSOLLocalization", "TensorTestSupport"],
                     resources: [.copy("Fixtures")]),

@@ -2,6 +2,7 @@
 //! classifier is trained on (source) and the pixel-level features its CAM is read from (target).
 import TensorCore
 import TensorNN
+import TensorDistributed
 
 /// DA-WSOL on top of a base method (CAM, HaS, CutMix, ADL): the base method's input transform,
 /// forward pass and loss run unchanged; from the epoch after `startEpoch` (0-based, as the
@@ -36,6 +37,8 @@ public final class DAWSOLTraining: WSOLTrainingMethod {
     public let seed: UInt64
     /// The TSA, created by ``prepareModel(_:)`` (it needs K and D).
     public private(set) var assigner: TargetSampleAssigner?
+    /// The memory when the current step began (for ``synchronize(using:)``).
+    private var memoryBeforeStep: TargetSampleAssigner.Snapshot?
     /// What the last step measured (for tests and diagnostics).
     public private(set) var lastStatistics = Statistics()
     var position = TrainingPosition(epoch: 0, epochs: 1, globalStep: 0, totalSteps: 1)
@@ -72,7 +75,15 @@ public final class DAWSOLTraining: WSOLTrainingMethod {
 
     public func prepareStep(at position: TrainingPosition) {
         self.position = position
+        memoryBeforeStep = assigner?.snapshot()
         base.prepareStep(at: position)
+    }
+
+    /// Data-parallel training: merges the ranks' memory updates of this step
+    /// (``TargetSampleAssigner/synchronize(since:using:)``), then the base method's state.
+    public func synchronize(using communicator: any Communicator) {
+        if let assigner, let memoryBeforeStep { assigner.synchronize(since: memoryBeforeStep, using: communicator) }
+        base.synchronize(using: communicator)
     }
 
     public func step(model: any FeatureMapClassifier, batch: TrainingBatch, random: inout RandomGenerator) -> MethodStepOutput {

@@ -29,13 +29,13 @@ public final class TargetSampleAssigner {
     /// `n`: the size of each source and target set (the official default is 32).
     public let sampleCount: Int
     /// `M_u`, `D` values.
-    public private(set) var universumAnchor: [Float]
+    public internal(set) var universumAnchor: [Float]
     /// `r_u`.
-    public private(set) var universumCount: Float = 0
+    public internal(set) var universumCount: Float = 0
     /// `M_k`, `K × D` values, row-major.
-    public private(set) var classAnchors: [Float]
+    public internal(set) var classAnchors: [Float]
     /// `r_k`, `K` values.
-    public private(set) var classCounts: [Float]
+    public internal(set) var classCounts: [Float]
 
     public init(classCount: Int, featureCount: Int, sampleCount: Int = 32) {
         precondition(classCount > 0 && featureCount > 0 && sampleCount > 1, "TargetSampleAssigner: positive sizes, sampleCount > 1")
