@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TensorDistributed
 import TensorCore
 import TensorNN
 import TensorTestSupport
@@ -70,9 +71,12 @@ import TensorTestSupport
         let input = images(4)
         let predicted = withNoGrad { model.branches(input).upLogits.argmax(axis: 1) }
         var random = RandomGenerator(seed: 0)
-        let output = CICAMTraining(options: options).step(model: model, batch: TrainingBatch(images: input, labels: predicted),
-                                                          random: &random)
+        let method = CICAMTraining(options: options)
+        let output = method.step(model: model, batch: TrainingBatch(images: input, labels: predicted), random: &random)
         #expect(output.loss.scalar.isFinite)
+        // The update waits for synchronize (after the optimizer step), then applies.
+        #expect(model.contextPool.value.scalars.allSatisfy { $0 == 0 })
+        method.synchronize(using: SingleProcessCommunicator())
         let pool = model.contextPool.value.scalars
         #expect(pool.contains { $0 != 0 })
         let state = model.stateDict()
@@ -81,6 +85,27 @@ import TensorTestSupport
         let fresh = try CICAMTraining.makeModel(TinyCAMNet(classCount: 3, width: 4, seed: 9), options: options)
         try fresh.loadStateDict(state, strict: true)
         #expect(fresh.contextPool.value.scalars == pool)
+    }
+
+    /// Under data-parallel training the ranks' raw batch sums are added before the (non-linear)
+    /// update: the pool equals one update from the summed contributions.
+    @Test func poolUpdateSumsTheRanksContributions() throws {
+        var options = CICAMOptions()
+        options.inputSize = 16
+        options.updateRate = 0.5
+        let model = try CICAMTraining.makeModel(TinyCAMNet(classCount: 3, width: 4, seed: 5), options: options)
+        let reference = try CICAMTraining.makeModel(TinyCAMNet(classCount: 3, width: 4, seed: 5), options: options)
+        let input = images(4)
+        let branches = withNoGrad { model.branches(input) }
+        let predicted = branches.upLogits.argmax(axis: 1)
+        let own = model.poolBatchSum(upCAMs: branches.upCAMs, upLogits: branches.upLogits, labels: predicted)
+        let peer = own.indices.map { Float($0 % 7) - 3 }   // another rank's sum
+        let method = CICAMTraining(options: options)
+        var random = RandomGenerator(seed: 0)
+        _ = method.step(model: model, batch: TrainingBatch(images: input, labels: predicted), random: &random)
+        method.synchronize(using: KnownPeerCommunicator(peer: [], peerFloats: peer))
+        reference.applyPoolUpdate(batchSum: zip(own, peer).map { $0 + $1 }, rate: 0.5)
+        expectClose(model.contextPool.value.scalars, reference.contextPool.value.scalars, atol: 1e-5)
     }
 
     /// CI-CAM's VGG16: LeakyReLU(0.2) after every conv; the default attention layers are the

@@ -7,13 +7,16 @@ import TensorTestSupport
 /// Rank 0 of 2 whose peer's contribution is known in advance: `allreduceSum` adds it.
 final class KnownPeerCommunicator: Communicator, @unchecked Sendable {
     let peer: [Double]
-    init(peer: [Double]) { self.peer = peer }
+    let peerFloats: [Float]
+    init(peer: [Double], peerFloats: [Float] = []) { (self.peer, self.peerFloats) = (peer, peerFloats) }
     var rank: Int { 0 }
     var size: Int { 2 }
     func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Double>) {
         for index in buffer.indices { buffer[index] += peer[index] }
     }
-    func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) { preconditionFailure("not used") }
+    func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) {
+        for index in buffer.indices { buffer[index] += peerFloats[index] }
+    }
     func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Int64>) { preconditionFailure("not used") }
     func allreduceSum(buckets: [UnsafeMutableBufferPointer<Float>]) { preconditionFailure("not used") }
     func broadcast(_ bytes: UnsafeMutableRawBufferPointer, root: Int) {}

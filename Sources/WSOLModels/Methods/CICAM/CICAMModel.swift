@@ -126,12 +126,21 @@ public final class CICAMModel: NativeMapClassifier, GAPLinearClassifier, Learnin
 
     /// One pool update (methods.md §5.3) from a training batch's up branch.
     public func updatePool(upCAMs: Tensor, upLogits: Tensor, labels: [Int], rate: Float) {
+        applyPoolUpdate(batchSum: poolBatchSum(upCAMs: upCAMs, upLogits: upLogits, labels: labels), rate: rate)
+    }
+
+    /// The batch's contribution to the pool: per class, the sum of the up-branch CAMs of the
+    /// correctly classified images, `K · h · w` values (summable over ranks).
+    public func poolBatchSum(upCAMs: Tensor, upLogits: Tensor, labels: [Int]) -> [Float] {
+        ContextPool.correctClassSum(cams: upCAMs.scalars, classCount: classCount, plane: mapSize.0 * mapSize.1,
+                                    predictions: upLogits.argmax(axis: 1), labels: labels)
+    }
+
+    /// `M ← standardise(M + rate · standardise(batchSum))` (``ContextPool/updated(pool:batchSum:rate:classCount:plane:)``).
+    public func applyPoolUpdate(batchSum: [Float], rate: Float) {
         let (rows, columns) = mapSize
-        let plane = rows * columns
-        let sum = ContextPool.correctClassSum(cams: upCAMs.scalars, classCount: classCount, plane: plane,
-                                              predictions: upLogits.argmax(axis: 1), labels: labels)
-        let next = ContextPool.updated(pool: contextPool.value.scalars, batchSum: sum, rate: rate,
-                                       classCount: classCount, plane: plane)
+        let next = ContextPool.updated(pool: contextPool.value.scalars, batchSum: batchSum, rate: rate,
+                                       classCount: classCount, plane: rows * columns)
         contextPool.value = Tensor(shape: [classCount, rows, columns], scalars: next)
     }
 

@@ -1,6 +1,7 @@
 //! CI-CAM training (methods.md §5.3-5.4, teacher losses of §5.6): CE(up) + CE(down), the
 //! context-pool update every step, and the optional auxiliary losses of KD-CI-CAM's teachers.
 import TensorCore
+import TensorDistributed
 import TensorNN
 
 /// The teachers' extra classification of the masked image (methods.md §5.6).
@@ -39,6 +40,8 @@ public struct CICAMOptions: Sendable, Equatable {
 /// ``CICAMModel`` and trains it with `CE(z_up, y) + CE(z_down, y)` (+ auxiliary terms), updating
 /// the context pool from the up branch of every training batch.
 public final class CICAMTraining: WSOLTrainingMethod {
+    /// This step's pool update, applied after the optimizer step (``synchronize(using:)``).
+    let poolUpdate = PendingPoolUpdate()
     public let options: CICAMOptions
     public var name: String { "ci-cam" }
 
@@ -87,15 +90,20 @@ public final class CICAMTraining: WSOLTrainingMethod {
         }
     }
 
+    /// Applies the step's context-pool update, summed over ranks under data-parallel training.
+    public func synchronize(using communicator: any Communicator) {
+        poolUpdate.apply(using: communicator)
+    }
+
     public func step(model: any FeatureMapClassifier, batch: TrainingBatch, random: inout RandomGenerator) -> MethodStepOutput {
         let network = model as! CICAMModel
         let branches = network.branches(batch.images)
         var loss = crossEntropy(branches.upLogits, labels: batch.labels) + crossEntropy(branches.downLogits, labels: batch.labels)
         loss = loss + Self.teacherLosses(network, branches: branches, batch: batch, options: options)
         if network.isTraining {
-            withNoGrad {
-                network.updatePool(upCAMs: branches.upCAMs, upLogits: branches.upLogits, labels: batch.labels, rate: options.updateRate)
-            }
+            // Applied in synchronize(using:), after the ranks' sums are added (PendingPoolUpdate).
+            let batchSum = withNoGrad { network.poolBatchSum(upCAMs: branches.upCAMs, upLogits: branches.upLogits, labels: batch.labels) }
+            poolUpdate.record(model: network, batchSum: batchSum, rate: options.updateRate)
         }
         return MethodStepOutput(loss: loss, logits: branches.downLogits)
     }

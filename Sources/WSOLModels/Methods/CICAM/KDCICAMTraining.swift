@@ -2,6 +2,7 @@
 //! classification teacher and a frozen localization teacher, one route per training sample.
 import Foundation
 import TensorCore
+import TensorDistributed
 import TensorNN
 
 /// What a training sample is used for (the official `flag`).
@@ -37,6 +38,8 @@ public struct KDCICAMOptions: Sendable, Equatable {
 /// (not at construction, so a config can be validated without them), then kept frozen in
 /// evaluation mode; they are not part of the student's checkpoints.
 public final class KDCICAMTraining: WSOLTrainingMethod {
+    /// This step's pool update, applied after the optimizer step (``synchronize(using:)``).
+    let poolUpdate = PendingPoolUpdate()
     public typealias Teachers = (classification: CICAMModel, localization: CICAMModel)
     public let options: KDCICAMOptions
     let loadTeachers: () throws -> Teachers
@@ -61,6 +64,11 @@ public final class KDCICAMTraining: WSOLTrainingMethod {
         return student
     }
 
+    /// Applies the step's context-pool update, summed over ranks under data-parallel training.
+    public func synchronize(using communicator: any Communicator) {
+        poolUpdate.apply(using: communicator)
+    }
+
     public func step(model: any FeatureMapClassifier, batch: TrainingBatch, random: inout RandomGenerator) -> MethodStepOutput {
         let student = model as! CICAMModel
         let routes = Self.drawRoutes(count: batch.labels.count, random: &random)
@@ -69,10 +77,9 @@ public final class KDCICAMTraining: WSOLTrainingMethod {
         var loss = crossEntropy(branches.downLogits, labels: batch.labels) * (1 - options.alpha)
         loss = loss + distillationLoss(branches: branches, images: images, routes: routes) * options.alpha
         if student.isTraining {
-            withNoGrad {
-                student.updatePool(upCAMs: branches.upCAMs, upLogits: branches.upLogits, labels: batch.labels,
-                                   rate: options.student.updateRate)
-            }
+            // Applied in synchronize(using:), after the ranks' sums are added (PendingPoolUpdate).
+            let batchSum = withNoGrad { student.poolBatchSum(upCAMs: branches.upCAMs, upLogits: branches.upLogits, labels: batch.labels) }
+            poolUpdate.record(model: student, batchSum: batchSum, rate: options.student.updateRate)
         }
         return MethodStepOutput(loss: loss, logits: branches.downLogits)
     }
