@@ -38,14 +38,15 @@ final class LocalizeOutputs {
     let threshold: Double
     let maskClosing: Int?
     let overlay = HeatmapOverlay()
-    /// The rows of the three summary files, in image order (merged across ranks under mpirun).
-    var rows = LocalizeRows()
+    /// This rank's rows of the three summary files, spooled in image order.
+    let rows: LocalizeRowSpool
 
-    init(directory: String, classNames: [String], threshold: Double, maskClosing: Int?) {
+    init(directory: String, classNames: [String], threshold: Double, maskClosing: Int?, rank: Int = 0) throws {
         self.directory = directory
         self.classNames = classNames
         self.threshold = threshold
         self.maskClosing = maskClosing
+        rows = try LocalizeRowSpool(directory: directory, rank: rank)
     }
 
     func path(_ parts: String...) -> String {
@@ -64,7 +65,7 @@ final class LocalizeOutputs {
         let marked = (result.boxes.first ?? []).map(HeatmapOverlay.MarkedBox.predicted)
             + result.groundTruth.map(HeatmapOverlay.MarkedBox.groundTruth)
         try writePNG(overlay.render(photo: result.photo, map: first, boxes: marked), path("overlays", stem + ".png"))
-        record(result)
+        try record(result)
     }
 
     private func maskImage(_ map: ScoreMap) -> PixelImage {
@@ -78,12 +79,12 @@ final class LocalizeOutputs {
         try ImageCodec.writePNG(image, to: file)
     }
 
-    private func record(_ result: LocalizedImage) {
+    private func record(_ result: LocalizedImage) throws {
         let id = result.item.imageID
         for (rank, boxes) in result.boxes.enumerated() {
             let category = result.classes[rank], map = result.maps[rank]
             for box in boxes {
-                rows.boxes.append(LocalizeRows.BoxRow(
+                try rows.append(box: LocalizeRows.BoxRow(
                     imageID: id, category: category, categoryName: classNames[category],
                     bbox: [box.x0, box.y0, box.width, box.height], score: Double(result.probabilities[category]),
                     mapWidth: map.width, mapHeight: map.height))
@@ -91,20 +92,22 @@ final class LocalizeOutputs {
         }
         let ranked = result.probabilities.indices.sorted { result.probabilities[$0] > result.probabilities[$1] }.prefix(5)
         let probabilities = ranked.map { String(format: "%.6f", Double(result.probabilities[$0])) }
-        rows.predictions.append(([csvField(id)] + ranked.map(String.init) + probabilities).joined(separator: ","))
-        rows.top5.append(([id] + ranked.map(String.init)).joined(separator: ","))
+        try rows.append(prediction: ([csvField(id)] + ranked.map(String.init) + probabilities).joined(separator: ","),
+                        top5: ([id] + ranked.map(String.init)).joined(separator: ","))
     }
 
-    /// Writes `boxes.json`, `predictions.csv` and `top5.csv` (atomically).
-    func finish() throws {
-        try AtomicFile.write(text: JSONValue.array(rows.boxes.map(\.json)).rendered(pretty: true) + "\n", to: path("boxes.json"))
+    /// Writes `boxes.json`, `predictions.csv` and `top5.csv` (atomically) from the spools of
+    /// `ranks` ranks; call on one rank after every rank's ``closeRows()``.
+    func finish(ranks: Int = 1) throws {
         // As many columns as the rows have: min(5, K) (a 4-class model has 4).
-        let ranks = 1...max(1, min(5, classNames.count))
-        let header = "image_id," + ranks.map { "class_\($0)" }.joined(separator: ",") + ","
-            + ranks.map { "probability_\($0)" }.joined(separator: ",")
-        try AtomicFile.write(text: ([header] + rows.predictions).joined(separator: "\n") + "\n", to: path("predictions.csv"))
-        try AtomicFile.write(text: rows.top5.joined(separator: "\n") + (rows.top5.isEmpty ? "" : "\n"), to: path("top5.csv"))
+        let columns = 1...max(1, min(5, classNames.count))
+        let header = "image_id," + columns.map { "class_\($0)" }.joined(separator: ",") + ","
+            + columns.map { "probability_\($0)" }.joined(separator: ",")
+        try LocalizeRowSpool.merge(into: directory, ranks: ranks, predictionsHeader: header)
     }
+
+    /// Publishes this rank's spooled rows.
+    func closeRows() throws { try rows.close() }
 
     private func csvField(_ text: String) -> String {
         text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text

@@ -30,8 +30,9 @@ struct LocalizeRunner {
         let methodName = command.method ?? (model is any NativeMapClassifier ? "native" : "cam")
         let localizer = Localizer(method: try LocalizationMethods.named(methodName), layers: layers,
                                   scales: try command.parsedScales(), postprocessing: try command.postprocessing())
-        let outputs = LocalizeOutputs(directory: command.out, classNames: names, threshold: threshold,
-                                      maskClosing: nil)  // the map is already closed: thresholding commutes with flat closing
+        // maskClosing nil: the map is already closed, and thresholding commutes with flat closing.
+        let outputs = try LocalizeOutputs(directory: command.out, classNames: names, threshold: threshold,
+                                          maskClosing: nil, rank: communicator.rank)
         var summary = LocalizeSummary()
         var progress = ProgressBar(total: items.count, enabled: !command.quiet && items.count > 1 && communicator.isRoot)
         for start in stride(from: 0, to: items.count, by: command.batchSize) {
@@ -56,8 +57,9 @@ struct LocalizeRunner {
             progress.update(start + batch.count)
         }
         progress.finish()
-        outputs.rows = try outputs.rows.gathered(over: communicator)
-        if communicator.isRoot { try outputs.finish() }
+        try outputs.closeRows()
+        communicator.barrier()  // every rank's spool is complete before rank 0 merges them
+        if communicator.isRoot { try outputs.finish(ranks: communicator.size) }
         let counts = communicator.sum([summary.localized, summary.skipped.count])
         summary.localized = counts[0]
         summary.skipped += Array(repeating: "(on another rank)", count: counts[1] - summary.skipped.count)

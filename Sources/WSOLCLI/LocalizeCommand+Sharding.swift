@@ -1,8 +1,7 @@
 //! `mpirun -np N wsol localize`: each rank localizes a contiguous block of the images and writes
-//! their per-image files; rank 0 gathers the summary rows (in rank order = image order) and
-//! writes boxes.json, predictions.csv and top5.csv, identical to a single process's.
+//! their per-image files and its spool of summary rows; rank 0 merges the spools (in rank order =
+//! image order) into boxes.json, predictions.csv and top5.csv, identical to a single process's.
 import Foundation
-import TensorDistributed
 import WSOLEvaluation
 
 /// The rows of `boxes.json`, `predictions.csv` and `top5.csv` for some images, in image order.
@@ -37,20 +36,6 @@ struct LocalizeRows: Codable {
     var boxes: [BoxRow] = []
     var predictions: [String] = []
     var top5: [String] = []
-
-    /// Every rank's rows, concatenated in rank order (all ranks must call it).
-    func gathered(over communicator: any Communicator) throws -> LocalizeRows {
-        guard communicator.size > 1 else { return self }
-        let parts = communicator.allGather(bytes: Array(try JSONEncoder().encode(self)))
-        var merged = LocalizeRows()
-        for part in parts {
-            let rows = try JSONDecoder().decode(LocalizeRows.self, from: Data(part))
-            merged.boxes += rows.boxes
-            merged.predictions += rows.predictions
-            merged.top5 += rows.top5
-        }
-        return merged
-    }
 }
 
 extension Array {
