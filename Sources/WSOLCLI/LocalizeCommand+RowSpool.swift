@@ -13,6 +13,7 @@ final class LocalizeRowSpool {
     private let boxes: AtomicFileWriter
     private let predictions: AtomicFileWriter
     private let top5: AtomicFileWriter
+    private let encoder = JSONEncoder()
 
     init(directory: String, rank: Int) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -27,7 +28,7 @@ final class LocalizeRowSpool {
     }
 
     func append(box: LocalizeRows.BoxRow) throws {
-        try boxes.append(JSONEncoder().encode(box))
+        try boxes.append(encoder.encode(box))
         try boxes.append(text: "\n")
     }
 
@@ -50,9 +51,10 @@ final class LocalizeRowSpool {
         let boxes = try AtomicFileWriter(path: path("boxes.json"))
         try boxes.append(text: "[")
         var first = true
+        let decoder = JSONDecoder()
         for spool in spools {
             try forEachLine(of: spool.boxes) { line in
-                let row = try JSONDecoder().decode(LocalizeRows.BoxRow.self, from: Data(line))
+                let row = try decoder.decode(LocalizeRows.BoxRow.self, from: Data(line))
                 // One element of a pretty-printed array, exactly as JSONValue renders a whole array.
                 let element = JSONValue.array([row.json]).rendered(pretty: true).dropFirst().dropLast(2)
                 try boxes.append(text: (first ? "" : ",") + element)
