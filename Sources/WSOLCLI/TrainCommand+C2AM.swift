@@ -11,10 +11,13 @@ struct C2AMOptions: ParsableArguments {
     var layers: String?
     @Flag(name: .customLong("quirk-compat"), help: "C2AM: reproduce the official optimiser quirks (SGD momentum 1e-4, BatchNorm affines frozen).")
     var quirkCompat = false
+    @Flag(name: .customLong("c2am-freeze-bn-affine"), help: "C2AM: keep BatchNorm affines frozen (part of --quirk-compat) with the configured optimiser.")
+    var freezeBatchNormAffine = false
 
     func apply(to config: inout TrainingConfig) {
         if let alpha { config.method.c2am.alpha = alpha }
         if let layers { config.method.c2am.layers = layers.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         if quirkCompat { config.method.c2am.quirkCompat = true }
+        if freezeBatchNormAffine { config.method.c2am.freezeBatchNormAffine = true }
     }
 }

@@ -33,7 +33,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Backbone: tiny, small, mobilenetv2, resnet50(-cam), vgg16(-cam), inceptionv3(-cam).") var arch: String?
     @Option(help: "Channels of the first block of the tiny network.") var width: Int?
     @Option(help: "Safetensors weights to start from.") var pretrained: String?
-    @Option(help: "Method: cam, has, cutmix, adl, c2am, dawsol, ci-cam or kd-ci-cam.") var method: String?
+    @Option(help: "Method: cam, has, cutmix, adl, c2am, box-regressor, dawsol, ci-cam or kd-ci-cam.") var method: String?
     @Option(help: "HaS patch side in pixels.") var hasGridSize: Int?
     @Option(help: "HaS probability of hiding a patch.") var hasDropRate: Float?
     @Option(help: "CutMix Beta(β, β) parameter.") var cutmixBeta: Double?

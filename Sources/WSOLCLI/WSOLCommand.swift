@@ -21,6 +21,7 @@ public struct WSOLCommand: ParsableCommand {
             MPICheckCommand.self,
             ReportCommand.self,
             RefineCAMsCommand.self,
+            PseudoBoxesCommand.self,
         ]
     )
     public init() {}

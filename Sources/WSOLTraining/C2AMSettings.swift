@@ -14,10 +14,13 @@ public struct C2AMSettings: Codable, Sendable, Equatable {
     /// the momentum slot), no Nesterov, and every BatchNorm affine frozen. Default: off (the
     /// paper's intent: the configured momentum, all parameters trained).
     public var quirkCompat = false
+    /// Keep every BatchNorm affine at its initial value (the part of `quirkCompat` that
+    /// stabilises training from scratch on SynthWSOL, docs/c2am.md) with the configured optimiser.
+    public var freezeBatchNormAffine = false
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case alpha, layers, quirkCompat }
+    enum CodingKeys: String, CodingKey, CaseIterable { case alpha, layers, quirkCompat, freezeBatchNormAffine }
 
     public init(from decoder: Decoder) throws {
         try rejectUnknownKeys(decoder, known: CodingKeys.allCases.map(\.rawValue), prefix: "method.c2am.")
@@ -26,6 +29,7 @@ public struct C2AMSettings: Codable, Sendable, Equatable {
         settings.alpha = try c.value(.alpha, or: settings.alpha)
         settings.layers = try c.value(.layers, or: settings.layers)
         settings.quirkCompat = try c.value(.quirkCompat, or: settings.quirkCompat)
+        settings.freezeBatchNormAffine = try c.value(.freezeBatchNormAffine, or: settings.freezeBatchNormAffine)
         self = settings
     }
 
@@ -38,7 +42,7 @@ public struct C2AMSettings: Codable, Sendable, Equatable {
 
     /// The training method these settings describe.
     func makeMethod(seed: UInt64) -> C2AMTraining {
-        C2AMTraining(alpha: alpha, layers: layers, freezesBatchNormAffine: quirkCompat, seed: seed)
+        C2AMTraining(alpha: alpha, layers: layers, freezesBatchNormAffine: quirkCompat || freezeBatchNormAffine, seed: seed)
     }
 
     /// The official code's effective SGD momentum (its weight decay, 1e-4, passed positionally).

@@ -143,7 +143,7 @@ public final class Trainer {
                                                 totalSteps: config.epochs * loader.batchCount))
         // Dropout masks are keyed to the step too, so a resumed run draws the same ones.
         let output = DropoutContext.$step.withValue(UInt64(state.globalStep) ^ rankStream) {
-            method.step(model: model, batch: TrainingBatch(images: batch.tensor, labels: batch.labels), random: &random)
+            method.step(model: model, batch: batch.trainingBatch, random: &random)
         }
         let predictions = output.logits.argmax(axis: 1)
         let totals = globalTotals(loss: output.loss.scalar, correct: zip(predictions, batch.labels).filter { $0 == $1 }.count,
@@ -194,5 +194,14 @@ public final class Trainer {
                             accuracy: Double(state.epochCorrect) * 100 / Double(max(state.epochImages, 1)),
                             imagesPerSecond: Double(state.epochImages) / max(state.epochSeconds, 1e-9),
                             secondsLeft: Double(batchesLeft) * secondsPerBatch))
+    }
+}
+
+extension ImageBatch {
+    /// The batch as a method sees it (images, labels, and boxes in the augmented input frame).
+    var trainingBatch: TrainingBatch {
+        TrainingBatch(images: tensor, labels: labels, boxes: boxes.map { list in
+            list.map { TrainingBox(x0: Float($0.x0), y0: Float($0.y0), x1: Float($0.x1), y1: Float($0.y1)) }
+        })
     }
 }

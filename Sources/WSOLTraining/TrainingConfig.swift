@@ -97,7 +97,7 @@ public struct MethodSettings: Codable, Sendable, Equatable {
 
     public init(name: String = "cam") { self.name = name }
 
-    public static let knownNames = ["cam", "has", "cutmix", "adl"] + ["c2am"] + ["dawsol"] + ["ci-cam", "kd-ci-cam"]
+    public static let knownNames = ["cam", "has", "cutmix", "adl"] + ["c2am", "box-regressor"] + ["dawsol"] + ["ci-cam", "kd-ci-cam"]
 
     func validate() throws {
         guard Self.knownNames.contains(name) else {

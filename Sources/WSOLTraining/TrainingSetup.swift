@@ -28,6 +28,7 @@ public enum TrainingSetup {
         let trainDirectory = try WSOLMetadata.locate(metadataRoot: metadataRoot, dataset: config.dataset, split: .train)
         let train = try WSOLMetadata.read(directory: trainDirectory)
         let classCount = (train.classLabels.values.max() ?? 0) + 1
+        if config.method.name == "box-regressor" { try requireBoxes(train, directory: trainDirectory) }
         let loader = try ImageLoader(metadata: train, root: config.dataRoot,
                                      pipeline: .wsolTrain(resize: config.resizeSize, crop: config.inputSize),
                                      options: shardOptions)
@@ -57,6 +58,16 @@ public enum TrainingSetup {
         return trainer
     }
 
+    /// The box regressor learns from the training split's boxes: every image needs one.
+    static func requireBoxes(_ train: WSOLMetadata, directory: String) throws {
+        guard let missing = train.imageIDs.first(where: { (train.boxes[$0] ?? []).isEmpty }) else { return }
+        let count = train.imageIDs.filter { (train.boxes[$0] ?? []).isEmpty }.count
+        throw TrainingConfigError(field: "method.name", reason: """
+            box-regressor trains on the train split's boxes, but \(count) of its \(train.imageIDs.count) images \
+            have none (first: \(missing), in \(directory)); make pseudo boxes with `wsol pseudo-boxes`
+            """)
+    }
+
     /// The model a run trains: the configured backbone (with its `pretrained` weights), then
     /// wrapped by the method (``WSOLTrainingMethod/prepareModel(_:)``). `wsol localize --run`
     /// rebuilds a trained run's model with this before loading its checkpoint.
@@ -75,6 +86,7 @@ public enum TrainingSetup {
             return AttentionDropoutTraining(dropRate: settings.adlDropRate, threshold: settings.adlThreshold,
                                             layer: settings.adlLayer.isEmpty ? nil : settings.adlLayer)
         case "c2am": return settings.c2am.makeMethod(seed: seed)
+        case "box-regressor": return BoxRegressorTraining(seed: seed)
         default: return VanillaCAMTraining()
         }
     }
@@ -117,7 +129,9 @@ public enum BackboneFactory {
         let model = ModelZoo.build(kind, options: ModelOptions(classCount: classCount, seed: config.seed))
         if !config.pretrained.isEmpty {
             // ImageNet weights for another class count: the classifier is re-initialised (wsolevaluation).
-            try model.loadPretrained(SafeTensors.read(config.pretrained), strict: false, dropClassifier: classCount != 1000)
+            let report = try model.loadPretrained(PretrainedWeights.read(config.pretrained), strict: false,
+                                                  dropClassifier: classCount != 1000)
+            try PretrainedWeights.requireSomethingLoaded(report.loadedCount, path: config.pretrained, architecture: config.architecture)
         }
         return model
     }
@@ -125,12 +139,14 @@ public enum BackboneFactory {
     static func buildTiny(config: TrainingConfig, classCount: Int) throws -> any FeatureMapClassifier {
         let model = TinyCAMNet(classCount: classCount, width: config.width, seed: config.seed)
         if !config.pretrained.isEmpty {
-            let weights = try SafeTensors.read(config.pretrained)
+            let weights = try PretrainedWeights.read(config.pretrained)
             // A classifier for another class count is dropped (re-initialised), as wsolevaluation does.
             let mismatched = Set(weights.names.filter { name in
                 model.namedParameters().first { $0.0 == name }.map { $0.1.value.shape != weights.arrays[name]!.shape } ?? false
             })
-            try model.loadStateDict(weights, strict: false, ignoring: mismatched)
+            let missing = try model.loadStateDict(weights, strict: false, ignoring: mismatched).missing
+            let loaded = model.namedParameters().count - missing.count - mismatched.count
+            try PretrainedWeights.requireSomethingLoaded(loaded, path: config.pretrained, architecture: "tiny")
         }
         return model
     }

@@ -199,3 +199,28 @@ private final class ProducedIndices: @unchecked Sendable {
         #expect(batch.tensor.scalars == [0, 1, 2, 3, 4, 5])
     }
 }
+
+@Suite struct LoaderBoxTests {
+    /// Boxes ride with their image through resize and flip: image 0 is 12x9, resized to 8x8
+    /// (factors 2/3 and 8/9) then always flipped (probability 1); image 1 has no box.
+    @Test func boxesFollowTheGeometricSteps() throws {
+        var (_, items) = try makeDataset(count: 2)
+        items[0].boxes = [MetadataBox(x0: 3, y0: 0, x1: 6, y1: 4.5)]
+        let pipeline = TransformPipeline(steps: [.resize(width: 8, height: 8), .horizontalFlip(probability: 1)])
+        let loader = try ImageLoader(items: items, pipeline: pipeline, options: LoaderOptions(batchSize: 2))
+        let batch = try #require(try allBatches(loader).first)
+        // Resized: x 2...4, y 0...4; flipped in an 8-wide frame: x' = 7 - x, so 3...5.
+        #expect(batch.boxes.count == 2 && batch.boxes[0].count == 1 && batch.boxes[1].isEmpty)
+        let box = try #require(batch.boxes[0].first)
+        expectClose([box.x0, box.y0, box.x1, box.y1].map(Float.init), [3, 0, 5, 4], rtol: 0, atol: 1e-9)
+    }
+
+    /// `ImageLoader(metadata:)` takes each image's boxes from the split.
+    @Test func metadataBoxesReachTheItems() throws {
+        let (directory, items) = try makeDataset(count: 2)
+        var metadata = WSOLMetadata(imageIDs: items.map(\.imageID), classLabels: ["img0.png": 0, "img1.png": 1])
+        metadata.boxes["img1.png"] = [MetadataBox(x0: 1, y0: 2, x1: 3, y1: 4)]
+        let loader = try ImageLoader(metadata: metadata, root: directory, pipeline: eval8)
+        #expect(loader.items.map(\.boxes) == [[], [MetadataBox(x0: 1, y0: 2, x1: 3, y1: 4)]])
+    }
+}

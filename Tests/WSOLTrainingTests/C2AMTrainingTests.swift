@@ -101,6 +101,20 @@ extension TrainerNetworkTests {
         #expect(named["backbone.block2.1.weight"]!.allSatisfy { $0 == 1 })
         #expect(named["disentangler.bn.running_mean"] != [0], "running statistics still update")
     }
+
+    /// `freezeBatchNormAffine` alone: the same frozen affines, the configured optimiser untouched.
+    @Test func freezeBatchNormAffineKeepsTheOptimizer() throws {
+        var config = TrainingFixtures.config("c2am-freeze", epochs: 1, batchSize: 16, method: "c2am")
+        config.method.c2am.freezeBatchNormAffine = true
+        (config.optimizer, config.momentum, config.nesterov) = ("sgd", 0.9, true)
+        let trainer = try TrainingSetup.makeTrainer(config: config, packageVersion: "test")
+        let sgd = try #require(trainer.optimizer as? SGD)
+        #expect(sgd.momentum == 0.9 && sgd.nesterov)
+        #expect(try trainer.run() == .finished)
+        let named = Dictionary(uniqueKeysWithValues: trainer.model.namedParameters().map { ($0.0, $0.1.value.scalars) })
+        #expect(named["disentangler.bn.weight"] == [1] && named["backbone.block3.1.bias"]!.allSatisfy { $0 == 0 })
+        #expect(named["disentangler.conv.weight"] != nil)
+    }
 }
 }
 
@@ -109,7 +123,10 @@ extension TrainerNetworkTests {
         let config = try TrainingConfig.decode(Data(#"{"dataRoot": "d", "method": {"name": "c2am", "c2am": {"alpha": 0.25}}}"#.utf8),
                                                source: "c.json")
         #expect(config.method.name == "c2am" && config.method.c2am.alpha == 0.25)
-        #expect(config.method.c2am.layers.isEmpty && !config.method.c2am.quirkCompat)
+        #expect(config.method.c2am.layers.isEmpty && !config.method.c2am.quirkCompat && !config.method.c2am.freezeBatchNormAffine)
+        let frozen = try TrainingConfig.decode(Data(#"{"method": {"name": "c2am", "c2am": {"freezeBatchNormAffine": true}}}"#.utf8),
+                                               source: "f.json")
+        #expect((TrainingSetup.makeMethod(frozen.method) as? C2AMTraining)?.freezesBatchNormAffine == true)
         #expect(TrainingSetup.makeMethod(config.method) is C2AMTraining)
         #expect(throws: TrainingConfigError.self) {
             try TrainingConfig.decode(Data(#"{"method": {"c2am": {"alhpa": 1}}}"#.utf8), source: "c.json")

@@ -1,33 +1,42 @@
 //! The values the loader consumes and produces.
 
-/// One image the loader reads: its id (path relative to the dataset root), file path and label.
+/// One image the loader reads: its id (path relative to the dataset root), file path, label, and
+/// the boxes of its metadata (original-image pixels; they follow the pipeline's geometric steps).
 public struct LoaderItem: Sendable, Equatable {
     public var imageID: String
     public var path: String
     public var label: Int
+    public var boxes: [MetadataBox]
 
-    public init(imageID: String, path: String, label: Int) {
+    public init(imageID: String, path: String, label: Int, boxes: [MetadataBox] = []) {
         self.imageID = imageID
         self.path = path
         self.label = label
+        self.boxes = boxes
     }
 }
 
 /// A batch of pre-processed images: `pixels` is NCHW, normalised, with `shape == [n, 3, h, w]`;
-/// `labels[i]` and `imageIDs[i]` describe image `i`.
+/// `labels[i]`, `imageIDs[i]` and `boxes[i]` describe image `i`.
 public struct ImageBatch: Sendable, Equatable {
     public var pixels: [Float]
     public var shape: [Int]
     public var labels: [Int]
     public var imageIDs: [String]
+    /// Each image's metadata boxes in the batch's `h x w` frame, after the pipeline's geometric
+    /// steps (inclusive pixel coordinates; a box cropped away entirely is dropped). Empty lists
+    /// for images without boxes.
+    public var boxes: [[MetadataBox]]
 
-    public init(pixels: [Float], shape: [Int], labels: [Int], imageIDs: [String]) {
+    public init(pixels: [Float], shape: [Int], labels: [Int], imageIDs: [String], boxes: [[MetadataBox]]? = nil) {
         precondition(shape.count == 4 && shape.reduce(1, *) == pixels.count,
                      "ImageBatch: shape \(shape) for \(pixels.count) values")
+        precondition(boxes == nil || boxes!.count == shape[0], "ImageBatch: \(boxes!.count) box lists for \(shape[0]) images")
         self.pixels = pixels
         self.shape = shape
         self.labels = labels
         self.imageIDs = imageIDs
+        self.boxes = boxes ?? Array(repeating: [], count: shape[0])
     }
 
     /// Number of images.

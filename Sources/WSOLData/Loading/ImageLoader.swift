@@ -40,7 +40,7 @@ public final class ImageLoader: Sendable {
                             options: LoaderOptions = LoaderOptions()) throws {
         let items = try metadata.imageIDs.map { id -> LoaderItem in
             guard let label = metadata.classLabels[id] else { throw LoaderError.missingLabel(imageID: id) }
-            return LoaderItem(imageID: id, path: root + "/" + id, label: label)
+            return LoaderItem(imageID: id, path: root + "/" + id, label: label, boxes: metadata.boxes[id] ?? [])
         }
         try self.init(items: items, pipeline: pipeline, options: options)
     }
@@ -150,7 +150,7 @@ public final class EpochBatches {
         while nextBatch < layout.batchCount {
             let positions = nextBatch * layout.batchSize..<min((nextBatch + 1) * layout.batchSize, layout.order.count)
             nextBatch += 1
-            var images: [PixelImage] = [], kept: [LoaderItem] = [], firstError: (any Error)?
+            var images: [AnnotatedImage] = [], kept: [LoaderItem] = [], firstError: (any Error)?
             for position in positions {
                 // Consume the whole batch even after an error, so the next call starts aligned
                 // on the next batch; then throw the batch's first error.
@@ -171,8 +171,9 @@ public final class EpochBatches {
         return nil
     }
 
-    /// Normalises `images` into one NCHW buffer; they must share one size.
-    static func stack(_ images: [PixelImage], _ kept: [LoaderItem], normalization: Normalization) throws -> ImageBatch {
+    /// Normalises `samples` into one NCHW buffer; they must share one size.
+    static func stack(_ samples: [AnnotatedImage], _ kept: [LoaderItem], normalization: Normalization) throws -> ImageBatch {
+        let images = samples.map(\.image)
         let width = images[0].width, height = images[0].height
         let channels = normalization.mean.count, plane = channels * width * height
         for (image, item) in zip(images, kept) where image.width != width || image.height != height {
@@ -186,7 +187,7 @@ public final class EpochBatches {
             count = images.count * plane
         }
         return ImageBatch(pixels: pixels, shape: [images.count, channels, height, width],
-                          labels: kept.map(\.label), imageIDs: kept.map(\.imageID))
+                          labels: kept.map(\.label), imageIDs: kept.map(\.imageID), boxes: samples.map(\.boxes))
     }
 }
 

@@ -1,8 +1,8 @@
 //! Decoding and augmenting one image (runs on a loader worker thread).
 
-/// A prepared image, or the mark of an image skipped because it was bad.
+/// A prepared image with its transformed boxes, or the mark of an image skipped because it was bad.
 enum PreparedImage: Sendable {
-    case image(PixelImage)
+    case image(AnnotatedImage)
     case skipped
 }
 
@@ -26,6 +26,6 @@ struct ImagePreparer: Sendable {
         }
         // One random stream per (epoch, image): the same whatever thread handles it, or when.
         var random = SeededRandom(seed: options.seed, stream: UInt64(epoch) << 32 | UInt64(itemIndex))
-        return .image(pipeline.apply(AnnotatedImage(image: decoded), random: &random).image)
+        return .image(pipeline.apply(AnnotatedImage(image: decoded, boxes: item.boxes), random: &random))
     }
 }

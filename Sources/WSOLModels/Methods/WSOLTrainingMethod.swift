@@ -15,15 +15,35 @@ public struct TrainingBatch {
     public var mixedLabels: [Int]?
     /// The share of `labels` in the loss when `mixedLabels` is set (CutMix's λ).
     public var mixingWeight: Float
+    /// Each image's boxes from the training split's metadata, in the `H x W` input frame after
+    /// augmentation (empty lists when the split has none). Read only by box-supervised methods
+    /// (the class-agnostic box regressor trained on pseudo boxes).
+    public var boxes: [[TrainingBox]]
 
-    public init(images: Tensor, labels: [Int], mixedLabels: [Int]? = nil, mixingWeight: Float = 1) {
+    public init(images: Tensor, labels: [Int], mixedLabels: [Int]? = nil, mixingWeight: Float = 1,
+                boxes: [[TrainingBox]]? = nil) {
         precondition(images.rank == 4 && images.shape[0] == labels.count,
                      "TrainingBatch: images \(images.shape) for \(labels.count) labels")
+        precondition(boxes == nil || boxes!.count == labels.count, "TrainingBatch: box lists for \(boxes!.count) images")
         self.images = images
         self.labels = labels
         self.mixedLabels = mixedLabels
         self.mixingWeight = mixingWeight
+        self.boxes = boxes ?? Array(repeating: [], count: labels.count)
     }
+}
+
+/// A box in an input frame's pixels: `(x0, y0)` the top-left, `(x1, y1)` the bottom-right corner,
+/// in the coordinates the metadata uses (`x` a column, `y` a row).
+public struct TrainingBox: Sendable, Equatable {
+    public var x0: Float, y0: Float, x1: Float, y1: Float
+
+    public init(x0: Float, y0: Float, x1: Float, y1: Float) {
+        (self.x0, self.y0, self.x1, self.y1) = (x0, y0, x1, y1)
+    }
+
+    /// `(x1 − x0)·(y1 − y0)`, 0 when inverted.
+    public var area: Float { max(x1 - x0, 0) * max(y1 - y0, 0) }
 }
 
 /// What one training step of a method produces.
