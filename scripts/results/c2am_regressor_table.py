@@ -25,7 +25,7 @@ def cell(values):
 
 
 def results(kind, split):
-    if kind in ("cam", "c2am"):
+    if kind == "cam" or kind.startswith("c2am"):
         paths = sorted(root.glob(f"top1loc-{kind}-s[0-9]*-{split}.json"))
     else:
         pattern = re.compile(re.escape(kind) + r"-s\d+")
@@ -48,6 +48,15 @@ for kind in ["cam", "c2am", "c2am-sup", "c2am-quirk", "psol", "psol-sup", "psol-
         if not runs:
             continue
         print(f"| {labels[kind]} | {split} | {len(runs)} | " + " | ".join(cell([r[k] for r in runs]) for k in keys) + " |")
+print()
+print("| boxes from | classes from | split | seeds | Top-1 Cls | Top-1 Loc | GT-known Loc | MaxBoxAccV2 |")
+print("|---|---|---|---|---|---|---|---|")
+for kind in labels:
+    for split in ["test", "test-counter"]:
+        runs = [json.loads(p.read_text()) for p in sorted(root.glob(f"top1loc-cicam-{kind}-s[0-9]*-{split}.json"))]
+        if runs:
+            print(f"| {labels[kind]} | CI-CAM run | {split} | {len(runs)} | "
+                  + " | ".join(cell([r[k] for r in runs]) for k in keys) + " |")
 print()
 print("| pseudo boxes from | seed | images kept | CorLoc of the pseudo boxes | regressor test GT-known |")
 print("|---|---|---|---|---|")
