@@ -16,17 +16,20 @@ struct SplitAccumulators: Sendable {
     var box: BoxAccuracyAccumulator?
     var pixels: PixelPrecisionRecallAccumulator?
     var iouCurve: IoUCurveAccumulator?
+    var leak: ContextLeakAccumulator?
 
     init(plan: MetricPlan) {
         box = plan.box.map { BoxAccuracyAccumulator(configuration: $0) }
         pixels = plan.maskInterval.map { PixelPrecisionRecallAccumulator(interval: $0) }
         iouCurve = plan.maskInterval == nil ? nil : IoUCurveAccumulator()
+        leak = plan.maskInterval == nil ? nil : ContextLeakAccumulator()
     }
 
     mutating func merge(_ other: SplitAccumulators) {
         if let otherBox = other.box { box?.merge(otherBox) }
         if let otherPixels = other.pixels { pixels?.merge(otherPixels) }
         if let otherCurve = other.iouCurve { iouCurve?.merge(otherCurve) }
+        if let otherLeak = other.leak { leak?.merge(otherLeak) }
     }
 }
 
@@ -94,6 +97,7 @@ func accumulateImage(_ index: Int, truth: SplitGroundTruth, maps: ScoreMapSource
         let mask = try loadGroundTruthMask(masks[index], imageID: imageID, dataRoot: plan.dataRoot, size: maps.size)
         accumulators.pixels?.accumulate(doubleValues: map.values, mask: mask)
         accumulators.iouCurve?.accumulate(map.quantized, mask: mask)
+        accumulators.leak?.accumulate(map: map.values, mask: mask)
     }
 }
 

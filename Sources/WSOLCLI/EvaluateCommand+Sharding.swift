@@ -8,9 +8,10 @@ let evaluationChunkSize = 32
 
 /// ``accumulateSplit(_:maps:plan:)`` over the ranks of `communicator`: rank `r` takes the chunks
 /// `r, r + N, r + 2N, ...` (same 32-image chunks as one process). Integer counters are summed
-/// with one allreduce (exact in any order); the only floating-point sums, the IoU curve's
-/// per-image sums, travel as a zero-padded table of per-chunk rows (adding zeros is exact) and
-/// are added in chunk order, as one process merges them. So the merged metrics are bit-identical.
+/// with one allreduce (exact in any order); the floating-point sums, the IoU curve's per-image
+/// sums and the context leak's shares, travel as zero-padded tables of per-chunk rows (adding
+/// zeros is exact) and are added in chunk order, as one process merges them. So the merged
+/// metrics are bit-identical.
 func accumulateSplit(_ truth: SplitGroundTruth, maps: ScoreMapSource, plan: MetricPlan,
                      communicator: any Communicator) throws -> SplitAccumulators {
     guard communicator.size > 1 else { return try accumulateSplit(truth, maps: maps, plan: plan) }
@@ -38,6 +39,15 @@ func accumulateSplit(_ truth: SplitGroundTruth, maps: ScoreMapSource, plan: Metr
         }
         table = communicator.sum(table)
         for chunk in 0..<chunkCount { total.iouCurve?.addPerImageIoUSums(Array(table[chunk * levels..<(chunk + 1) * levels])) }
+    }
+    if total.leak != nil {
+        // Per chunk: (sum of shares, images counted); zeros for other ranks' chunks.
+        var table = [Double](repeating: 0, count: chunkCount * 2)
+        for (chunk, accumulators) in zip(mine, chunks) {
+            (table[2 * chunk], table[2 * chunk + 1]) = (accumulators.leak!.sum, Double(accumulators.leak!.imageCount))
+        }
+        table = communicator.sum(table)
+        for chunk in 0..<chunkCount { total.leak?.add(sum: table[2 * chunk], imageCount: Int(table[2 * chunk + 1])) }
     }
     return total
 }

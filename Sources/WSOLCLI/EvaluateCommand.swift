@@ -36,7 +36,7 @@ struct EvaluateCommand: ParsableCommand {
     var iouThresholds: String?
     @Option(help: "Threshold step of the sweep (np.arange(0, 1, step)).")
     var camCurveInterval: Double = 0.001
-    @Flag(help: "Also compute PxAP, PIoU and the LID IoU curve from the split's masks (needs --data-root).")
+    @Flag(help: "Also compute PxAP, PIoU, the context leak and the LID IoU curve from the split's masks (needs --data-root).")
     var mask = false
     @Option(help: "Dataset root that mask paths in localization.txt are relative to.")
     var dataRoot: String?
@@ -115,6 +115,7 @@ struct EvaluateCommand: ParsableCommand {
         let accumulators = try accumulateSplit(truth, maps: maps, plan: splitPlan, communicator: communicator)
         var summary = EvaluationSummary(box: accumulators.box?.result(), pixels: try accumulators.pixels?.result(),
                                         iouCurve: accumulators.iouCurve?.result(), calibration: calibration)
+        summary.contextLeak = accumulators.leak?.meanPercent
         summary.config = configJSON()
         if let out, communicator.isRoot {
             try EvaluationOutputs(directory: out, summary: summary, truth: truth, maps: maps,

@@ -5,7 +5,7 @@
 /// in [0, 1] at the mask's size; pixels marked ignored count in neither sum.
 public enum ContextLeak {
     /// The share in [0, 1]; nil when the map has no mass on the counted pixels (an all-zero map).
-    public static func share(map: [Float], mask: GroundTruthMask) -> Double? {
+    public static func share<Value: BinaryFloatingPoint>(map: [Value], mask: GroundTruthMask) -> Double? {
         precondition(map.count == mask.labels.count, "ContextLeak: a map of \(map.count) values for a mask of \(mask.labels.count)")
         var (outside, total) = (0.0, 0.0)
         for (value, label) in zip(map, mask.labels) where label != GroundTruthMask.ignored {
@@ -23,10 +23,21 @@ public struct ContextLeakAccumulator: Sendable {
     public init() {}
 
     /// Adds one image (images whose map has no mass are skipped).
-    public mutating func accumulate(map: [Float], mask: GroundTruthMask) {
+    public mutating func accumulate<Value: BinaryFloatingPoint>(map: [Value], mask: GroundTruthMask) {
         guard let share = ContextLeak.share(map: map, mask: mask) else { return }
         sum += share
         imageCount += 1
+    }
+
+    /// Adds another accumulator's images (after this one's, for a fixed summation order).
+    public mutating func merge(_ other: ContextLeakAccumulator) {
+        add(sum: other.sum, imageCount: other.imageCount)
+    }
+
+    /// Adds a partial sum of shares over `imageCount` images (data-parallel merging).
+    public mutating func add(sum partial: Double, imageCount count: Int) {
+        sum += partial
+        imageCount += count
     }
 
     /// Mean share × 100; nil before any image.

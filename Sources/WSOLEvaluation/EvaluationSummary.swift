@@ -7,6 +7,8 @@ public struct EvaluationSummary: Sendable {
     public var pixels: PixelPrecisionRecallResult?
     public var iouCurve: IoUCurveResult?
     public var calibration: ThresholdCalibration?
+    /// Mean share of the map's mass on the background, in percent (``ContextLeak``; with masks).
+    public var contextLeak: Double?
     /// Free-form configuration recorded under `"config"`.
     public var config: JSONValue = .object([])
 
@@ -32,7 +34,7 @@ public struct EvaluationSummary: Sendable {
 
     /// The summary object. Keys: `numImages`, `MaxBoxAcc` (by IoU percent), `MaxBoxAccV2` (V2),
     /// `bestThresholds`, `GTKnownLoc`/`Top1Loc`/`Top5Loc`/`Top1Cls`/`Top5Cls` (with predictions),
-    /// `PxAP`, `PIoU`, `IoUCurve` (with masks), `calibration`, `operatingThreshold`, `config`.
+    /// `PxAP`, `PIoU`, `ContextLeak`, `IoUCurve` (with masks), `calibration`, `operatingThreshold`, `config`.
     public func json(imageCount: Int) -> JSONValue {
         var members: [(String, JSONValue)] = [("numImages", .integer(imageCount))]
         if let box { members += boxMembers(box) }
@@ -41,6 +43,7 @@ public struct EvaluationSummary: Sendable {
             members.append(("PIoU", .number(pixels.pixelIoU)))
             members.append(("PIoUThreshold", .number(pixels.cutoffs[pixels.bestIoUIndex])))
         }
+        if let contextLeak { members.append(("ContextLeak", .number(contextLeak))) }
         if let iouCurve {
             members.append(("IoUCurve", .object([
                 ("meanPeak", .number(iouCurve.meanPeak)), ("meanPeakLevel", .integer(iouCurve.meanPeakLevel)),

@@ -17,6 +17,8 @@ import WSOLEvaluation
 /// PxAP = 100 * (1 * 0.75 + 32/60 * 0.25) = 88.333...; IoU: 24/32, 24/46, 32/60 -> PIoU 75.
 /// LID levels: 0.95 -> 242, 0.65 -> 165, 0.25 -> 63; foreground `level >= t`: t in 166...242 keeps
 /// the 24 positives -> IoU 0.75, the peak, first reached at t = 166.
+/// Context leak (ignored pixels in neither sum): background mass 14 * 0.65 + 14 * 0.25 = 12.6,
+/// foreground 24 * 0.95 + 8 * 0.25 = 24.8 -> 100 * 12.6 / 37.4 = 33.69%.
 @Suite struct EvaluateMaskTests {
     @Test func pixelMetricsOnPNGMasks() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("wsol-mask-\(UUID().uuidString)")
@@ -56,6 +58,8 @@ import WSOLEvaluation
         let pxap = try #require(number("PxAP"))
         #expect(abs(pxap - 100 * (0.75 + 32.0 / 60.0 * 0.25)) < 1e-9)
         #expect(number("PIoU") == 75)
+        let leak = try #require(number("ContextLeak"))
+        #expect(abs(leak - 100 * 12.6 / 37.4) < 1e-4, "\(leak)")
         #expect(members.contains { $0.0 == "MaxBoxAcc" } == false)  // a mask split has no boxes
         let curve = try #require(members.first { $0.0 == "IoUCurve" }?.1)
         #expect(curve.rendered().contains("\"meanPeak\":75"))
