@@ -8,20 +8,13 @@ CAM run of the same seed. Mean ± sample standard deviation over seeds.
 """
 import json
 import re
-import statistics
 import sys
 from pathlib import Path
 
+from tables import cell
+
 root = Path(sys.argv[1])
 keys = ["Top1Cls", "Top1Loc", "GTKnownLoc", "MaxBoxAccV2"]
-
-
-def cell(values):
-    if not values:
-        return "-"
-    if len(values) == 1:
-        return f"{values[0]:.1f}"
-    return f"{statistics.mean(values):.1f} ± {statistics.stdev(values):.1f}"
 
 
 def results(kind, split):

@@ -5,26 +5,16 @@ Usage: scripts/results/c2am_table.py RUNS_DIR
 """
 import json
 import re
-import statistics
 import sys
 from pathlib import Path
+
+from tables import cell
 
 root = Path(sys.argv[1])
 
 
-def cell(values):
-    values = [v for v in values if v is not None]
-    if not values:
-        return "-"
-    if len(values) == 1:
-        return f"{values[0]:.1f}"
-    return f"{statistics.mean(values):.1f} ± {statistics.stdev(values):.1f}"
-
-
 def cell2(values):
-    if len(values) == 1:
-        return f"{values[0]:.2f}"
-    return f"{statistics.mean(values):.2f} ± {statistics.stdev(values):.2f}" if values else "-"
+    return cell(values, digits=2)
 
 
 def load(path):

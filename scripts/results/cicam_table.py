@@ -4,25 +4,12 @@ prints the markdown table of docs/results.md, with the context-leak figure.
 
 Usage: scripts/results/cicam_table.py RUNS_DIR   (RUNS_DIR/<variant>-s<seed>/manifest.json)
 """
-import json
 import statistics
 import sys
-from collections import defaultdict
-from pathlib import Path
 
-runs = defaultdict(list)
-for manifest in sorted(Path(sys.argv[1]).glob("*-s*/manifest.json")):
-    data = json.loads(manifest.read_text())
-    if data["metrics"].get("final"):
-        runs[manifest.parent.name.rsplit("-s", 1)[0]].append(data)
+from tables import cell, finished_runs_by_label
 
-def cell(values):
-    values = [v for v in values if v is not None]
-    if not values:
-        return "-"
-    if len(values) == 1:
-        return f"{values[0]:.1f}"
-    return f"{statistics.mean(values):.1f} ± {statistics.stdev(values):.1f}"
+runs = finished_runs_by_label(sys.argv[1])
 
 columns = [(split, key) for split in ("test", "test-counter")
            for key in ("top1Accuracy", "maxBoxAccV2", "pxap", "contextLeak")]

@@ -4,25 +4,11 @@
 Usage: scripts/results/dawsol_table.py RUNS_DIR   (RUNS_DIR/<label>-s<seed>/manifest.json; rows by label)
 Columns: val (train-fullsup, used for tuning), test and test-counter metrics of the last checkpoint.
 """
-import json
-import statistics
 import sys
-from collections import defaultdict
-from pathlib import Path
 
-runs = defaultdict(list)
-for manifest in sorted(Path(sys.argv[1]).glob("*-s*/manifest.json")):
-    data = json.loads(manifest.read_text())
-    if data["metrics"].get("final"):
-        runs[manifest.parent.name.rsplit("-s", 1)[0]].append(data)
+from tables import cell, finished_runs_by_label
 
-def cell(values):
-    values = [v for v in values if v is not None]
-    if not values:
-        return "-"
-    if len(values) == 1:
-        return f"{values[0]:.1f}"
-    return f"{statistics.mean(values):.1f} ± {statistics.stdev(values):.1f}"
+runs = finished_runs_by_label(sys.argv[1])
 
 columns = [("train-fullsup", "maxBoxAccV2"), ("train-fullsup", "pxap"),
            ("test", "top1Accuracy"), ("test", "maxBoxAccV2"), ("test", "pxap"),
