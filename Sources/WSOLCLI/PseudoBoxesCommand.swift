@@ -67,7 +67,7 @@ struct PseudoBoxesCommand: ParsableCommand {
             guard let size = original.imageSizes[id] else {
                 throw ValidationError("\(id): no size in image_sizes.txt, so its pseudo box cannot be scaled")
             }
-            let scaled = list.filter { $0.width > 0 && $0.height > 0 }.map { $0.originalBox(size) }
+            let scaled = list.filter { !$0.isEmpty }.map { $0.originalBox(size) }
             guard !scaled.isEmpty else { summary.empty += 1; continue }
             result.imageIDs.append(id)
             (result.classLabels[id], result.imageSizes[id], result.boxes[id]) = (original.classLabels[id], size, scaled)
@@ -89,10 +89,11 @@ struct PseudoBoxesCommand: ParsableCommand {
     }
 }
 
-/// One record of `boxes.json` (the fields a pseudo box needs).
+/// One record of `boxes.json` (the fields a pseudo box needs); `bbox` is `[x0, y0, w, h]` with
+/// `w = x1 − x0 + 1` of the extracted box (`LocalizeCommand+Outputs.swift`).
 struct PseudoBoxRecord: Decodable, Equatable {
     var imageID: String
-    /// `[x, y, w, h]` in the `mapWidth x mapHeight` frame.
+    /// `[x, y, w, h]` in the `mapWidth x mapHeight` frame (inclusive widths).
     var bbox: [Double]
     var mapWidth: Int
     var mapHeight: Int
@@ -101,14 +102,18 @@ struct PseudoBoxRecord: Decodable, Equatable {
         case imageID = "image_id", bbox, mapWidth = "map_width", mapHeight = "map_height"
     }
 
-    var width: Double { bbox[2] }
-    var height: Double { bbox[3] }
+    /// True for `wsol localize`'s record of a map with no region above the threshold: the
+    /// extraction's `Box.zero`, written `[0, 0, 1, 1]` (a real one-pixel region at the origin has
+    /// the corner `(1, 1)`, methods.md §2.6, and is written `[0, 0, 2, 2]`).
+    var isEmpty: Bool { bbox == [0, 0, 1, 1] || bbox[2] <= 0 || bbox[3] <= 0 }
 
-    /// The box scaled from the map frame to the original image: `(x, y, x + w, y + h)` times
-    /// `originalSide / mapSide` (`x + w` is the extraction's corner, methods.md §2.6).
+    /// The box scaled from the map frame to the original image. `bbox` holds inclusive widths
+    /// (`w = x1 − x0 + 1`), so the extraction's corners are `(x, y, x + w − 1, y + h − 1)`; they
+    /// are multiplied by `originalSide / mapSide`.
     func originalBox(_ size: ImageSize) -> MetadataBox {
         let (sx, sy) = (Double(size.width) / Double(mapWidth), Double(size.height) / Double(mapHeight))
-        return MetadataBox(x0: bbox[0] * sx, y0: bbox[1] * sy, x1: (bbox[0] + bbox[2]) * sx, y1: (bbox[1] + bbox[3]) * sy)
+        return MetadataBox(x0: bbox[0] * sx, y0: bbox[1] * sy,
+                           x1: (bbox[0] + bbox[2] - 1) * sx, y1: (bbox[1] + bbox[3] - 1) * sy)
     }
 
     /// Records grouped by image id; a clear error for anything that is not localize's format.

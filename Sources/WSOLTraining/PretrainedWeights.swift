@@ -7,8 +7,10 @@ public enum PretrainedWeights {
     /// The backbone weights in `path`: a safetensors state dict as it is, or, for a WSOLKit
     /// training checkpoint, its model weights without the `model.` prefix (and without the
     /// `backbone.` prefix of a method's wrapper, e.g. a C²AM run), its optimizer and method state
-    /// left out. So `--pretrained runs/cam-s0/checkpoint-best.safetensors` starts from a trained
-    /// classifier. Throws ``WeightsFileError`` naming the file.
+    /// left out. So `--pretrained runs/cam-s0/checkpoint-last.safetensors` starts from that
+    /// run's trained backbone (as for any pretrained file, a zoo model's classifier is
+    /// re-initialised unless the class count is 1000; `tiny` keeps a classifier of the right
+    /// shape). Throws ``WeightsFileError`` naming the file.
     public static func read(_ path: String) throws -> SafeTensorsFile {
         let file = try SafeTensors.read(path)
         guard file.metadata[TrainingCheckpoint.stateKey] != nil else { return file }

@@ -4,8 +4,10 @@ import WSOLData
 @testable import WSOLCLI
 
 /// `wsol pseudo-boxes`: a 3-image train split (a 128 x 64, b 64 x 64, c 64 x 64); boxes.json in a
-/// 64 x 64 map frame has a box for a, an empty box for c, nothing for b.
-/// a: [8, 16, 24, 32] -> x scaled by 128 / 64 = 2: (16, 16)-((8 + 24) * 2, 16 + 32) = (16, 16, 64, 48).
+/// 64 x 64 map frame, written as `wsol localize` writes extracted boxes (`[x0, y0, x1 − x0 + 1,
+/// y1 − y0 + 1]`), has a box for a, the no-region record `Box.zero` = `[0, 0, 1, 1]` for c,
+/// nothing for b. a: [8, 16, 24, 32] is the extracted box (8, 16)-(31, 47); x scaled by 128 / 64 = 2:
+/// (16, 16, 62, 47).
 @Suite struct PseudoBoxesCommandTests {
     func makeSource(_ root: String) throws {
         for split in ["train", "val"] {
@@ -19,7 +21,7 @@ import WSOLData
         try "class_0\n".write(toFile: root + "/meta/SynthWSOL/classes.txt", atomically: true, encoding: .utf8)
         let records = """
             [{"image_id": "a.png", "category_id": 3, "bbox": [8, 16, 24, 32], "score": 0.5, "map_width": 64, "map_height": 64},
-             {"image_id": "c.png", "category_id": 3, "bbox": [0, 0, 0, 0], "score": 0.1, "map_width": 64, "map_height": 64}]
+             {"image_id": "c.png", "category_id": 3, "bbox": [0, 0, 1, 1], "score": 0.1, "map_width": 64, "map_height": 64}]
             """
         try records.write(toFile: root + "/boxes.json", atomically: true, encoding: .utf8)
     }
@@ -36,9 +38,12 @@ import WSOLData
         try makeSource(root)
         let summary = try command(root).write()
         #expect(summary.kept == 1 && summary.missing == 1 && summary.empty == 1)
+        // A real one-pixel region at the origin ([0, 0, 2, 2]) is a box, not the empty record.
+        let origin = PseudoBoxRecord(imageID: "o", bbox: [0, 0, 2, 2], mapWidth: 64, mapHeight: 64)
+        #expect(!origin.isEmpty && origin.originalBox(ImageSize(width: 64, height: 64)) == MetadataBox(x0: 0, y0: 0, x1: 1, y1: 1))
         let train = try WSOLMetadata.read(directory: root + "/pseudo/SynthWSOL/train")
         #expect(train.imageIDs == ["a.png"] && train.classLabels["a.png"] == 0)
-        #expect(train.boxes["a.png"] == [MetadataBox(x0: 16, y0: 16, x1: 64, y1: 48)])
+        #expect(train.boxes["a.png"] == [MetadataBox(x0: 16, y0: 16, x1: 62, y1: 47)])
         // val is copied byte for byte (checkpoint selection keeps the real boxes), classes.txt too.
         let source = try String(contentsOfFile: root + "/meta/SynthWSOL/val/localization.txt", encoding: .utf8)
         #expect(try String(contentsOfFile: root + "/pseudo/SynthWSOL/val/localization.txt", encoding: .utf8) == source)

@@ -43,12 +43,12 @@ import TensorTestSupport
 }
 
 @Suite struct BoxRegressorLossTests {
-    /// Image 0 is off by 0.25 on cx and w; image 1 has no target and is left out:
-    /// (0.25² + 0.25²) / 4 = 0.03125.
+    /// Image 0 is off by 0.25 on cx and w; image 1 has no target and contributes 0, but counts in
+    /// the mean over the batch's 8 values: (0.25² + 0.25²) / 8 = 0.015625.
     @Test func maskedMeanSquaredError() {
         let predictions = Tensor(shape: [2, 4], scalars: [0.5, 0.5, 0.5, 0.5, 0.1, 0.2, 0.3, 0.4])
         let loss = BoxRegressorLoss.meanSquaredError(predictions, targets: [[0.25, 0.5, 0.25, 0.5], nil])
-        #expect(abs(loss.scalar - 0.03125) < 1e-7)
+        #expect(abs(loss.scalar - 0.015625) < 1e-7)
         #expect(BoxRegressorLoss.meanSquaredError(predictions, targets: [nil, nil]).scalar == 0)
     }
 

@@ -110,10 +110,16 @@ extension TrainerNetworkTests {
         let trainer = try TrainingSetup.makeTrainer(config: config, packageVersion: "test")
         let sgd = try #require(trainer.optimizer as? SGD)
         #expect(sgd.momentum == 0.9 && sgd.nesterov)
+        func weights() -> [String: [Float]] {
+            Dictionary(uniqueKeysWithValues: trainer.model.namedParameters().map { ($0.0, $0.1.value.scalars) })
+        }
+        let initial = weights()
         #expect(try trainer.run() == .finished)
-        let named = Dictionary(uniqueKeysWithValues: trainer.model.namedParameters().map { ($0.0, $0.1.value.scalars) })
+        let named = weights()
         #expect(named["disentangler.bn.weight"] == [1] && named["backbone.block3.1.bias"]!.allSatisfy { $0 == 0 })
-        #expect(named["disentangler.conv.weight"] != nil)
+        // Everything else still trains.
+        #expect(named["disentangler.conv.weight"] != initial["disentangler.conv.weight"])
+        #expect(named["backbone.block3.0.weight"] != initial["backbone.block3.0.weight"])
     }
 }
 }

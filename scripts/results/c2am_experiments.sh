@@ -18,7 +18,7 @@ flags() {
   case $1 in
     cam) echo "--method cam --epochs 12 --optimizer adam --schedule cosine --lr 0.003" ;;
     c2am) echo "--method c2am --epochs 12 --optimizer adam --schedule cosine --lr ${C2AM_LR:-0.0003}" ;;
-    c2am-sup) echo "--method c2am --epochs ${C2AM_SUP_EPOCHS:-4} --optimizer adam --schedule cosine --lr ${C2AM_SUP_LR:-0.0001}" \
+    c2am-sup) echo "--method c2am --epochs ${C2AM_SUP_EPOCHS:-4} --optimizer adam --schedule cosine --lr ${C2AM_SUP_LR:-0.0003}" \
       "--pretrained $runs/cam-s$2/checkpoint-last.safetensors" ;;
     c2am-quirk) echo "--method c2am --epochs 12 --optimizer sgd --schedule poly --lr ${C2AM_QUIRK_LR:-0.03} --quirk-compat" ;;
     *) echo "unknown run name $1" >&2; exit 2 ;;

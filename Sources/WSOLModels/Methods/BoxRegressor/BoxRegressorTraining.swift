@@ -52,8 +52,11 @@ public enum BoxGeometry {
     }
 }
 
-/// The regressor's loss: mean squared error over the four fractions of the images that have a
-/// target box (an image whose box was cropped away by augmentation is left out).
+/// The regressor's loss: squared error over the four fractions, averaged over all `4 N` values
+/// of the batch, an image without a target box (cropped away by augmentation) contributing 0.
+/// Dividing by the batch size rather than by the images kept makes the loss a sum over images
+/// scaled by a constant, so data-parallel ranks (equal local batches) average to the global
+/// batch's gradient whatever boxes each rank lost.
 public enum BoxRegressorLoss {
     /// - Parameters:
     ///   - predictions: `(cx, cy, w, h)` fractions `[N, 4]`.
@@ -61,12 +64,11 @@ public enum BoxRegressorLoss {
     /// - Returns: a scalar; 0 (still attached to `predictions`) when no image has a target.
     public static func meanSquaredError(_ predictions: Tensor, targets: [[Float]?]) -> Tensor {
         precondition(predictions.shape == [targets.count, 4], "BoxRegressorLoss: predictions \(predictions.shape) for \(targets.count) targets")
-        let kept = targets.filter { $0 != nil }.count
-        guard kept > 0 else { return (predictions * 0).sum() }
+        guard targets.contains(where: { $0 != nil }) else { return (predictions * 0).sum() }
         let values = targets.flatMap { $0 ?? [0, 0, 0, 0] }
         let mask = targets.flatMap { Array(repeating: Float($0 == nil ? 0 : 1), count: 4) }
         let difference = (predictions - Tensor(shape: [targets.count, 4], scalars: values)) * Tensor(shape: [targets.count, 4], scalars: mask)
-        return (difference * difference).sum() / Float(4 * kept)
+        return (difference * difference).sum() / Float(4 * targets.count)
     }
 }
 
