@@ -50,6 +50,17 @@ extension FeatureMapClassifier {
         forward(input, capture: capture, replacing: nil)
     }
 
+    /// Shapes of the given layers' outputs for one batch-1 `height x width` input of zeros, from
+    /// an evaluation-mode pass without gradients (BatchNorm statistics untouched; the mode is
+    /// restored). How heads and counters learn channels and map sizes before training.
+    public func featureShapes(of layers: Set<String>, height: Int, width: Int) -> [String: [Int]] {
+        let wasTraining = isTraining
+        eval()
+        defer { train(wasTraining) }
+        let features = withNoGrad { forward(Tensor.zeros(shape: [1, 3, height, width]), capture: layers).features }
+        return features.mapValues(\.shape)
+    }
+
     /// Runs the network with gradient recording starting after the output of `layer`: the layers
     /// up to it run as under `withNoGrad`, the captured `layer` output is a leaf, and the rest is
     /// recorded, so `gradients(of: logits, wrt: [features[layer]])` works while only the part of

@@ -15,12 +15,9 @@ extension FeatureMapClassifier {
     /// - Parameters: inputHeight, inputWidth: the image size in pixels.
     public func forwardFLOPs(inputHeight: Int, inputWidth: Int) -> Double {
         let names = featureLayerNames
-        let wasTraining = isTraining
-        eval()
-        let output = withNoGrad { forward(Tensor.zeros(shape: [1, 3, inputHeight, inputWidth]), capture: Set(names)) }
-        train(wasTraining)
+        let shapes = featureShapes(of: Set(names), height: inputHeight, width: inputWidth)
         let area: (String) -> Double = { name in
-            let shape = output.features[name]?.shape ?? [1, 1, 1, 1]
+            let shape = shapes[name] ?? [1, 1, 1, 1]
             return Double(shape.count == 4 ? shape[2] * shape[3] : 1)
         }
         var total = 0.0

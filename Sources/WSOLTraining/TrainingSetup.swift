@@ -60,8 +60,9 @@ public enum TrainingSetup {
 
     /// The box regressor learns from the training split's boxes: every image needs one.
     static func requireBoxes(_ train: WSOLMetadata, directory: String) throws {
-        guard let missing = train.imageIDs.first(where: { (train.boxes[$0] ?? []).isEmpty }) else { return }
-        let count = train.imageIDs.filter { (train.boxes[$0] ?? []).isEmpty }.count
+        let boxless = train.imageIDs.filter { (train.boxes[$0] ?? []).isEmpty }
+        guard let missing = boxless.first else { return }
+        let count = boxless.count
         throw TrainingConfigError(field: "method.name", reason: """
             box-regressor trains on the train split's boxes, but \(count) of its \(train.imageIDs.count) images \
             have none (first: \(missing), in \(directory)); make pseudo boxes with `wsol pseudo-boxes`

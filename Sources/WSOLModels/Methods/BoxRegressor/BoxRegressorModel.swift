@@ -53,7 +53,7 @@ public final class BoxRegressorModel: NativeMapClassifier, LabelFreeModel, Learn
         }
         self.backbone = backbone
         self.layer = chosen
-        head = BoxRegressorHead(channels: C2AMModel.probeChannels(backbone, layers: [chosen]), seed: seed)
+        head = BoxRegressorHead(channels: backbone.featureShapes(of: [chosen], height: 96, width: 96)[chosen]![1], seed: seed)
     }
 
     public var children: [(String, any Module)] { [("backbone", backbone), ("head", head)] }

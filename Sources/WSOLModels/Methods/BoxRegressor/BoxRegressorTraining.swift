@@ -61,10 +61,9 @@ public enum BoxRegressorLoss {
     /// - Parameters:
     ///   - predictions: `(cx, cy, w, h)` fractions `[N, 4]`.
     ///   - targets: `N` target fraction quadruples, nil for an image without a box.
-    /// - Returns: a scalar; 0 (still attached to `predictions`) when no image has a target.
+    /// - Returns: a scalar, attached to `predictions` (0 when no image has a target).
     public static func meanSquaredError(_ predictions: Tensor, targets: [[Float]?]) -> Tensor {
         precondition(predictions.shape == [targets.count, 4], "BoxRegressorLoss: predictions \(predictions.shape) for \(targets.count) targets")
-        guard targets.contains(where: { $0 != nil }) else { return (predictions * 0).sum() }
         let values = targets.flatMap { $0 ?? [0, 0, 0, 0] }
         let mask = targets.flatMap { Array(repeating: Float($0 == nil ? 0 : 1), count: 4) }
         let difference = (predictions - Tensor(shape: [targets.count, 4], scalars: values)) * Tensor(shape: [targets.count, 4], scalars: mask)

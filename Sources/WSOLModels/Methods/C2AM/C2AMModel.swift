@@ -87,15 +87,10 @@ public final class C2AMModel: NativeMapClassifier, LabelFreeModel, LearningRateG
         }
     }
 
-    /// Channels of the concatenated features, from one small evaluation-mode pass (the mode is
-    /// restored; evaluation mode leaves BatchNorm statistics untouched).
+    /// Channels of the concatenated features (a 96 x 96 probe, ``FeatureMapClassifier/featureShapes(of:height:width:)``).
     static func probeChannels(_ backbone: any FeatureMapClassifier, layers: [String]) -> Int {
-        let wasTraining = backbone.isTraining
-        backbone.eval()
-        defer { backbone.train(wasTraining) }
-        let probe = Tensor.zeros(shape: [1, 3, 96, 96])
-        let features = withNoGrad { backbone.forward(probe, capture: Set(layers)).features }
-        return layers.reduce(0) { $0 + features[$1]!.shape[1] }
+        let shapes = backbone.featureShapes(of: Set(layers), height: 96, width: 96)
+        return layers.reduce(0) { $0 + shapes[$1]![1] }
     }
 
     public var children: [(String, any Module)] { [("backbone", backbone), ("disentangler", disentangler)] }

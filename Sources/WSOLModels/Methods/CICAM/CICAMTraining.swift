@@ -62,16 +62,11 @@ public final class CICAMTraining: WSOLTrainingMethod {
             throw CICAMSetupError(reason: "attention layer '\(unknown)' is not one of \(classifier.featureLayerNames.joined(separator: ", "))")
         }
         // One probe pass tells the attention blocks' channels and the pool's extent.
-        let wasTraining = classifier.isTraining
-        classifier.eval()
-        let probe = withNoGrad {
-            classifier.forward(Tensor.zeros(shape: [1, 3, options.inputSize, options.inputSize]),
-                               capture: Set(layers + [classifier.camLayer])).features
-        }
-        classifier.train(wasTraining)
+        let probe = classifier.featureShapes(of: Set(layers + [classifier.camLayer]),
+                                             height: options.inputSize, width: options.inputSize)
         let map = probe[classifier.camLayer]!
-        return CICAMModel(backbone: classifier, attentionLayers: layers, attentionChannels: layers.map { probe[$0]!.shape[1] },
-                          mapSize: (map.shape[2], map.shape[3]), combination: options.combination,
+        return CICAMModel(backbone: classifier, attentionLayers: layers, attentionChannels: layers.map { probe[$0]![1] },
+                          mapSize: (map[2], map[3]), combination: options.combination,
                           lowestCount: options.lowestCount, seed: seed)
     }
 
