@@ -15,12 +15,12 @@ for seed in $seeds; do
     done
   done
 done
-python3 - "$runs" <<'PY'
-import json, statistics, sys
+python3 - "$runs" "$(dirname "$0")" <<'PY'
+import json, sys
 from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from tables import cell
 root = Path(sys.argv[1])
-def cell(v):
-    return f"{statistics.mean(v):.1f} ± {statistics.stdev(v):.1f}" if len(v) > 1 else (f"{v[0]:.1f}" if v else "-")
 print("| maps | classifier | split | Top-1 Cls | Top-1 Loc | GT-known Loc |")
 print("|---|---|---|---|---|---|")
 for maps in ["cam", "c2am", "c2am-sup", "c2am-quirk"]:

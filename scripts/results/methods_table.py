@@ -3,25 +3,12 @@
 
 Usage: scripts/results/methods_table.py RUNS_DIR   (RUNS_DIR/<method>-s<seed>/manifest.json)
 """
-import json
 import statistics
 import sys
-from collections import defaultdict
-from pathlib import Path
 
-runs = defaultdict(list)
-for manifest in sorted(Path(sys.argv[1]).glob("*-s*/manifest.json")):
-    data = json.loads(manifest.read_text())
-    if data["metrics"].get("final"):
-        runs[data["config"]["method"]["name"]].append(data)
+from tables import cell, finished_runs
 
-def cell(values):
-    values = [v for v in values if v is not None]
-    if not values:
-        return "-"
-    if len(values) == 1:
-        return f"{values[0]:.1f}"
-    return f"{statistics.mean(values):.1f} ± {statistics.stdev(values):.1f}"
+runs = finished_runs(sys.argv[1], key=lambda directory, data: data["config"]["method"]["name"])
 
 columns = [("test", "top1Accuracy"), ("test", "maxBoxAccV2"), ("test", "pxap"),
            ("test-counter", "top1Accuracy"), ("test-counter", "maxBoxAccV2"), ("test-counter", "pxap")]

@@ -15,11 +15,16 @@ def cell(values, digits=1):
     return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
 
 
-def finished_runs_by_label(root):
-    """Manifests of finished runs under root/<label>-s<seed>/, grouped by label."""
+def finished_runs(root, key):
+    """Manifests of finished runs under root/*-s<seed>/, grouped by key(run directory, manifest)."""
     runs = defaultdict(list)
     for manifest in sorted(Path(root).glob("*-s*/manifest.json")):
         data = json.loads(manifest.read_text())
         if data["metrics"].get("final"):
-            runs[manifest.parent.name.rsplit("-s", 1)[0]].append(data)
+            runs[key(manifest.parent, data)].append(data)
     return runs
+
+
+def finished_runs_by_label(root):
+    """Manifests of finished runs under root/<label>-s<seed>/, grouped by label."""
+    return finished_runs(root, key=lambda directory, data: directory.name.rsplit("-s", 1)[0])
